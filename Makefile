@@ -1,0 +1,53 @@
+# Developer entry points. `make install` then `make test` on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
+	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools
+
+.PHONY: install test test-live record regen regen-check lint bench dist clean
+
+install:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip>=25.1"
+	$(PIP) install --quiet -e packages/cvat-api -e packages/cvat-sdk -e packages/cvat-cli
+	$(PIP) install --quiet --group dev
+	@echo "installed into $(VENV)"
+
+test:
+	$(PY) -m pytest -q -p no:cacheprovider
+
+# The server-facing tests against a live server, cassettes untouched.
+test-live:
+	@test -n "$$CVAT_TEST_SERVER" || { echo "make test-live: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"; exit 2; }
+	CVAT_TEST_MODE=live $(PY) -m pytest -q -p no:cacheprovider -m server
+
+# Re-record every server-facing test's cassette against a live server.
+record:
+	@test -n "$$CVAT_TEST_SERVER" || { echo "make record: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"; exit 2; }
+	CVAT_TEST_MODE=record $(PY) -m pytest -q -p no:cacheprovider -m server
+
+# Regenerate the committed code from the pinned main schema, or from SCHEMA=<file or URL>.
+regen:
+	$(PY) -m codegen $(if $(SCHEMA),--schema "$(SCHEMA)")
+
+regen-check:
+	$(PY) -m codegen --check
+
+lint:
+	$(PY) -m ruff check $(HAND_WRITTEN)
+	$(PY) -m ruff format --check $(HAND_WRITTEN)
+	$(PY) -m mypy packages/cvat-api/src/cvat_api packages/cvat-sdk/src/cvat_sdk packages/cvat-cli/src/cvat_cli codegen
+
+bench:
+	$(PY) benchmarks/run.py
+
+# Wheels and sdists of the three packages into dist/; SERVER_VERSION=<pinned version> builds
+# cvat-api (and the SDK pinned to it) for another server in a temporary tree.
+dist:
+	$(PY) tools/build_dist.py $(if $(SERVER_VERSION),--server-version $(SERVER_VERSION))
+
+clean:
+	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,61 @@
+"""cvat-api: the generated low-level client of the CVAT REST API.
+
+    from cvat_api import ApiClient, Configuration
+    with ApiClient(Configuration(host="http://localhost:8080", access_token="...")) as client:
+        about, _ = client.server_api.retrieve_about()
+
+Importing the package is cheap: the HTTP stack, models (`cvat_api.models`) and API classes
+(`cvat_api.apis`) load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._generated import PACKAGE_VERSION as __version__
+from ._generated import SCHEMA_SHA256, SCHEMA_VERSION, SUPPORTED_SERVERS
+
+if TYPE_CHECKING:
+    from . import apis, exceptions, models
+    from ._runtime.api_client import ApiClient
+    from ._runtime.configuration import Configuration
+    from ._runtime.model import UNSET, Model, UnsetType
+    from ._runtime.operation import Operation
+    from ._runtime.response import ApiResponse
+    from ._runtime.retry import RetryPolicy
+
+_LAZY = {
+    "ApiClient": "._runtime.api_client",
+    "ApiResponse": "._runtime.response",
+    "Configuration": "._runtime.configuration",
+    "Model": "._runtime.model",
+    "Operation": "._runtime.operation",
+    "RetryPolicy": "._runtime.retry",
+    "UNSET": "._runtime.model",
+    "UnsetType": "._runtime.model",
+}
+_SUBMODULES = ("apis", "exceptions", "models")
+
+__all__ = [
+    "SCHEMA_SHA256",
+    "SCHEMA_VERSION",
+    "SUPPORTED_SERVERS",
+    "__version__",
+    *_LAZY,
+    *_SUBMODULES,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | set(globals()))

@@ -1,0 +1,1 @@
+"""Hand-written runtime under the generated models and APIs: HTTP, auth, retries, errors, models' base."""

@@ -1,0 +1,173 @@
+"""Exceptions: one base, typed subclasses by HTTP status, transport failures. No credentials in messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_BODY_LIMIT = 2000
+# Query parameters that may carry a secret in a URL (signed links, tokens).
+_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token"})
+
+
+class OpenApiException(Exception):
+    """Base of every exception raised by cvat-api."""
+
+
+class ApiTypeError(OpenApiException, TypeError):
+    """An argument of the wrong type."""
+
+
+class ApiValueError(OpenApiException, ValueError):
+    """An argument or a server value that is not acceptable."""
+
+
+class ApiAttributeError(OpenApiException, AttributeError):
+    """An attribute that does not exist."""
+
+
+class ApiKeyError(OpenApiException, KeyError):
+    """A key that does not exist."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without user info and with secret-looking query values hidden."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    query = urlencode(
+        [(k, "***" if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+class ApiException(OpenApiException):
+    """The server answered with an error status.
+
+    Attributes: status, reason, body (text), headers, method, url (credentials removed).
+    """
+
+    def __init__(
+        self,
+        status: int | None = None,
+        reason: str | None = None,
+        http_resp: Any = None,
+        *,
+        body: str | bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        if http_resp is not None:
+            status = status if status is not None else getattr(http_resp, "status", None)
+            reason = reason if reason is not None else getattr(http_resp, "reason", None)
+            body = body if body is not None else getattr(http_resp, "data", None)
+            headers = headers if headers is not None else getattr(http_resp, "headers", None)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        self.status = status
+        self.reason = reason
+        self.body = body
+        self.headers = headers
+        self.method = method
+        self.url = redact_url(url) if url else None
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = f"{self.method} {self.url}: " if self.method and self.url else ""
+        text = f"({self.status}) {self.reason or ''}".rstrip()
+        detail = _summarize_body(self.body)
+        return f"{where}{text}" + (f": {detail}" if detail else "")
+
+    def __str__(self) -> str:
+        return self._message()
+
+
+def _summarize_body(body: str | None) -> str:
+    if not body:
+        return ""
+    text = body.strip()
+    if text.startswith("<"):  # an HTML error page says nothing useful in one line
+        return ""
+    return text if len(text) <= _BODY_LIMIT else text[:_BODY_LIMIT] + "…"
+
+
+class BadRequestException(ApiException):
+    """400: the server rejected the input; `errors` maps field names to messages when it said so."""
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        try:
+            data = json.loads(self.body or "")
+        except ValueError:
+            return {}
+        if isinstance(data, list):
+            return {"non_field_errors": [str(x) for x in data]}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): [str(x) for x in v] if isinstance(v, list) else [str(v)] for k, v in data.items()}
+
+
+class UnauthorizedException(ApiException):
+    """401: missing or wrong credentials."""
+
+
+class ForbiddenException(ApiException):
+    """403: the user may not do this (or a CSRF check failed)."""
+
+
+class NotFoundException(ApiException):
+    """404: no such object (or not visible to this user in this organization context)."""
+
+
+class ConflictException(ApiException):
+    """409: the request conflicts with the server's state (e.g. an export already running)."""
+
+
+class TooManyRequestsException(ApiException):
+    """429: rate-limited; `retry_after` is the server's hint in seconds, if any."""
+
+    @property
+    def retry_after(self) -> float | None:
+        value = (self.headers or {}).get("Retry-After")
+        try:
+            return float(value) if value is not None else None
+        except ValueError:
+            return None
+
+
+class ServiceException(ApiException):
+    """5xx: the server failed."""
+
+
+_BY_STATUS: dict[int, type[ApiException]] = {
+    400: BadRequestException,
+    401: UnauthorizedException,
+    403: ForbiddenException,
+    404: NotFoundException,
+    409: ConflictException,
+    429: TooManyRequestsException,
+}
+
+
+def exception_for_status(status: int) -> type[ApiException]:
+    if status >= 500:
+        return ServiceException
+    return _BY_STATUS.get(status, ApiException)
+
+
+class TransportError(OpenApiException):
+    """The request did not get an HTTP answer: connection refused or dropped, TLS failure, timeout."""
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        self.method = method
+        self.url = redact_url(url) if url else None
+        where = f"{method} {self.url}: " if method and self.url else ""
+        super().__init__(where + message)
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """The server did not answer within the timeout."""

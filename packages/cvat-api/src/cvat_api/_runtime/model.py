@@ -1,0 +1,244 @@
+"""Base classes and value helpers that generated models and enums build on."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Mapping
+from typing import IO, Any, ClassVar, TypeVar, Union
+
+from .errors import ApiValueError
+
+T = TypeVar("T", bound="Model")
+
+# A value accepted where the schema says binary: an open binary file (or any object with read()).
+FileInput = Union[IO[bytes], bytes]
+
+
+class UnsetType:
+    """The type of UNSET: "not given", as opposed to None ("null")."""
+
+    _instance: ClassVar[UnsetType | None] = None
+    __slots__ = ()
+
+    def __new__(cls) -> UnsetType:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+
+UNSET = UnsetType()
+
+
+class MissingFieldError(ApiValueError):
+    """A required field was absent from the data a model was built from."""
+
+    def __init__(self, model: str, field: str) -> None:
+        self.model = model
+        self.field = field
+        super().__init__(f"{model}: required field {field!r} is missing")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Model:
+    """Base of every generated model: mapping-style access, equality, repr, copy by dict."""
+
+    __slots__ = ()
+    _wire_to_attr: ClassVar[dict[str, str]] = {}
+    _attr_names: ClassVar[tuple[str, ...]] = ()
+    additional_properties: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every generated model overrides it
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls: type[T], src: Mapping[str, Any]) -> T:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @classmethod
+    def coerce(cls: type[T], value: T | Mapping[str, Any]) -> T:
+        """The value itself if it is already this model, else a model built from the mapping."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Mapping):
+            return cls.from_dict(value)
+        raise ApiValueError(f"{cls.__name__}: expected a {cls.__name__} or a mapping, got {type(value).__name__}")
+
+    @staticmethod
+    def _extra_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+        # Keyword names starting with "_" are the official generator's options (_check_type, ...): ignored.
+        return {k: v for k, v in kwargs.items() if not k.startswith("_")}
+
+    def _attr(self, key: str) -> str:
+        return self._wire_to_attr.get(key, key)
+
+    def __getitem__(self, key: str) -> Any:
+        attr = self._attr(key)
+        if attr in self._attr_names:
+            try:
+                return getattr(self, attr)
+            except AttributeError:
+                raise KeyError(key) from None
+        try:
+            return self.additional_properties[key]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        attr = self._attr(key)
+        if attr in self._attr_names:
+            setattr(self, attr, value)
+        else:
+            self.additional_properties[key] = value
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        attr = self._attr(key)
+        if attr in self._attr_names:
+            return hasattr(self, attr)
+        return key in self.additional_properties
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field's value, or `default` if it is unset."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self) -> list[str]:
+        """Wire names of the set fields and additional properties."""
+        return list(self.to_dict().keys())
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        parts = []
+        for attr in self._attr_names:
+            try:
+                parts.append(f"{attr}={getattr(self, attr)!r}")
+            except AttributeError:
+                continue
+        parts += [f"{k}={v!r}" for k, v in self.additional_properties.items()]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __copy__(self: T) -> T:
+        return type(self).from_dict(self.to_dict())
+
+    def __deepcopy__(self: T, memo: dict[int, Any]) -> T:
+        return type(self).from_dict(self.to_dict())
+
+
+class ApiStrEnum(str, enum.Enum):
+    """Base of generated string enums: compare equal to their values; unknown values are accepted."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class ApiIntEnum(int, enum.Enum):
+    """Base of generated integer enums; unknown values are accepted."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"V_{value}"
+        member._value_ = value
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def parse_datetime(value: datetime.datetime | str) -> datetime.datetime:
+    """ISO 8601 (as CVAT sends it, with a trailing Z) to an aware datetime; datetimes pass through."""
+    if isinstance(value, datetime.datetime):
+        return value
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return _parse_datetime_slow(value)
+
+
+def _parse_datetime_slow(value: str) -> datetime.datetime:
+    # Python 3.10's fromisoformat takes only 0, 3 or 6 fraction digits
+    import re
+
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?", value.strip(), re.I)
+    if not m:
+        raise ApiValueError(f"not an ISO 8601 date-time: {value!r}")
+    base, frac, tz = m.groups()
+    text = base + ("." + (frac + "000000")[:6] if frac else "")
+    if tz:
+        tz = "+00:00" if tz.upper() == "Z" else (tz if ":" in tz else tz[:3] + ":" + tz[3:])
+        text += tz
+    return datetime.datetime.fromisoformat(text)
+
+
+def parse_date(value: datetime.date | str) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def dump_temporal(value: Any) -> Any:
+    """A datetime or date as ISO 8601 text (UTC shown as Z); anything else unchanged."""
+    if isinstance(value, datetime.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def dump_model(value: Any) -> Any:
+    """A model as its JSON dict; a plain mapping (already JSON-like) unchanged."""
+    if isinstance(value, Model):
+        return value.to_dict()
+    return value
+
+
+def to_jsonable(value: Any) -> Any:
+    """Any mix of models, mappings, sequences, enums and dates as plain JSON data."""
+    if isinstance(value, Model):
+        value = value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return dump_temporal(value)
+    return value

@@ -1,0 +1,67 @@
+"""When and how long to wait before repeating a request."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+import time
+
+from .operation import IDEMPOTENT_METHODS
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, for transient failures.
+
+    Idempotent methods are repeated on connection errors, timeouts and `statuses`. Other methods
+    are repeated only when nothing reached the server (the connection could not be opened) or
+    when the server refused them unprocessed with 429. Every repeat is logged.
+    """
+
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+    methods: frozenset[str] = IDEMPOTENT_METHODS
+    respect_retry_after: bool = True
+    max_retry_after: float = 120.0
+    jitter: bool = field(default=True, compare=False)
+
+    @classmethod
+    def disabled(cls) -> RetryPolicy:
+        return cls(max_retries=0)
+
+    def retries_status(self, method: str, status: int) -> bool:
+        if status not in self.statuses:
+            return False
+        return method in self.methods or status == 429
+
+    def retries_error(self, method: str, nothing_sent: bool) -> bool:
+        return nothing_sent or method in self.methods
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
+        return random.uniform(0, ceiling) if self.jitter else ceiling
+
+    def delay(self, attempt: int, retry_after: str | None) -> float:
+        if self.respect_retry_after and retry_after:
+            hinted = parse_retry_after(retry_after)
+            if hinted is not None:
+                return min(hinted, self.max_retry_after)
+        return self.backoff(attempt)
+
+
+def parse_retry_after(value: str) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

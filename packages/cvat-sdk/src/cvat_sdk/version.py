@@ -1,0 +1,2 @@
+VERSION = "2.42.0"
+__version__ = VERSION
