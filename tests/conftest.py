@@ -1,0 +1,20 @@
+"""Shared test settings: where the repo and the pinned schemas are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_file(path: Path) -> Path:
+    """Skip when a file from ../shared is absent, except in CI where that is a failure."""
+    if not path.is_file():
+        if IN_CI:
+            pytest.fail(f"required file missing in CI: {path}")
+        pytest.skip(f"{path} is not here (it lives in ../shared)")
+    return path
