@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     parser.add_argument("--version", help="a pinned server version from schema/manifest.json (default: the main one)")
     parser.add_argument("--schema", help="generate from this file or http(s) URL instead of a pinned version")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT, help="root to write packages/... under (default: the repo)")
+    parser.add_argument(
+        "--out", type=Path, default=REPO_ROOT, help="root to write packages/... under (default: the repo)"
+    )
     parser.add_argument("--check", action="store_true", help="compare with the tree under --out instead of writing")
     args = parser.parse_args(argv)
     try:

@@ -155,7 +155,7 @@ class SchemaIR:
 
 
 def parse(document: dict[str, Any], origin: str = "schema") -> GeneratorData:
-    config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(origin), "utf-8", True, None)
+    config = Config.from_sources(ConfigFile(), MetaType("none"), Path(origin), "utf-8", True, None)
     data = GeneratorData.from_dict(document, config=config)
     if isinstance(data, GeneratorError):
         raise CodegenError(f"{data.header}: {data.detail}")
@@ -178,7 +178,7 @@ class _Builder:
             refs = [m.get("$ref", "").rsplit("/", 1)[-1] for m in members]
             if refs and all(refs) and all(self._is_object_model(r) for r in refs):
                 self.union_models[frozenset(refs)] = name
-        self.models_by_name = {m.class_info.name: m for m in data.models}
+        self.models_by_name: dict[str, Any] = {str(m.class_info.name): m for m in data.models}
 
     def _is_object_model(self, name: str) -> bool:
         s = self.components.get(name, {})
@@ -234,7 +234,11 @@ class _Builder:
         fields: list[FieldDef] = []
         seen: set[str] = set()
         props = list(m.required_properties) + list(m.optional_properties)
-        exact = {p.name.get_untrusted_value() for p in props if py_name(p.name.get_untrusted_value()) == p.name.get_untrusted_value()}
+        exact = {
+            p.name.get_untrusted_value()
+            for p in props
+            if py_name(p.name.get_untrusted_value()) == p.name.get_untrusted_value()
+        }
         for prop in props:
             wire = prop.name.get_untrusted_value()
             attr = py_name(wire)
@@ -277,10 +281,14 @@ class _Builder:
         raw_op = self.doc["paths"][path][ep.method]
         op_id = raw_op["operationId"]
         prefix = tag + "_"
-        method_name = op_id[len(prefix):] if op_id.startswith(prefix) else op_id
+        method_name = op_id[len(prefix) :] if op_id.startswith(prefix) else op_id
         method_name = py_name(method_name)
         params: list[ParamDef] = []
-        for loc, props in (("path", ep.path_parameters), ("query", ep.query_parameters), ("header", ep.header_parameters)):
+        for loc, props in (
+            ("path", ep.path_parameters),
+            ("query", ep.query_parameters),
+            ("header", ep.header_parameters),
+        ):
             for prop in props:
                 wire = prop.name.get_untrusted_value()
                 t = self.type_of(prop, f"{op_id}:{wire}")
@@ -294,8 +302,12 @@ class _Builder:
         names = [p.attr for p in params] + ([body.attr] if body else [])
         if len(names) != len(set(names)) or any(n in OPTION_KWARGS or n == "self" for n in names):
             raise CodegenError(f"{op_id}: parameter names collide: {names}")
-        responses = [self.response(op_id, status, r) for status, r in raw_op.get("responses", {}).items() if status != "default"]
-        return OperationDef(op_id, method_name, ep.method.upper(), path, params, body, responses, bool(raw_op.get("deprecated")))
+        responses = [
+            self.response(op_id, status, r) for status, r in raw_op.get("responses", {}).items() if status != "default"
+        ]
+        return OperationDef(
+            op_id, method_name, ep.method.upper(), path, params, body, responses, bool(raw_op.get("deprecated"))
+        )
 
     def body(self, ep: Any, op_id: str) -> BodyDef | None:
         if not ep.bodies:

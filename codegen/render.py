@@ -76,7 +76,7 @@ def _imports_for(types: list[TypeRef], by_name: dict[str, str], exclude: str = "
 
 
 def _model_context(m: ModelDef, by_name: dict[str, str]) -> dict[str, Any]:
-    fields = []
+    fields: list[dict[str, Any]] = []
     for f in m.fields:
         fields.append(
             {
@@ -160,7 +160,10 @@ def _op_context(op: OperationDef) -> dict[str, Any]:
         )
     doc.append(
         "Returns: "
-        + ", ".join(f"{r.status} {exprs.response_annotation(r.kind, r.model) if r.kind != 'none' else 'no body'}" for r in op.responses)
+        + ", ".join(
+            f"{r.status} {exprs.response_annotation(r.kind, r.model) if r.kind != 'none' else 'no body'}"
+            for r in op.responses
+        )
         + "."
     )
 
@@ -231,8 +234,12 @@ def render(ir: SchemaIR, source: SchemaSource) -> Output:
     for e in ir.enums:
         files[models_dir / f"{e.module}.py"] = enum_tpl.render(header=head, e=e, base=_enum_base(e))
     init_tpl = env.get_template("cvat_api/package_init.py.j2")
-    entries = sorted([(m.module, m.name) for m in ir.models] + [(e.module, e.name) for e in ir.enums], key=lambda x: x[1])
-    files[models_dir / "__init__.py"] = init_tpl.render(header=head, doc="Models and enums of the CVAT API.", entries=entries)
+    entries = sorted(
+        [(m.module, m.name) for m in ir.models] + [(e.module, e.name) for e in ir.enums], key=lambda x: x[1]
+    )
+    files[models_dir / "__init__.py"] = init_tpl.render(
+        header=head, doc="Models and enums of the CVAT API.", entries=entries
+    )
     api_tpl = env.get_template("cvat_api/api.py.j2")
     for api in ir.apis:
         files[apis_dir / f"{api.module}.py"] = api_tpl.render(header=head, **_api_context(api, by_name))

@@ -32,21 +32,25 @@ class SchemaSource:
 
 
 def load_manifest() -> dict[str, Any]:
-    return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+    return manifest
 
 
 def pinned_schema_path(version: str, manifest: dict[str, Any] | None = None) -> Path:
     manifest = manifest or load_manifest()
     entry = _manifest_entry(manifest, version)
-    return (REPO_ROOT / manifest["schema_dir"] / entry["file"]).resolve()
+    return Path(REPO_ROOT / manifest["schema_dir"] / entry["file"]).resolve()
 
 
 def _manifest_entry(manifest: dict[str, Any], version: str) -> dict[str, Any]:
     try:
-        return manifest["versions"][version]
+        entry: dict[str, Any] = manifest["versions"][version]
     except KeyError:
         known = ", ".join(sorted(manifest["versions"]))
-        raise SchemaSourceError(f"schema version {version!r} is not pinned in {MANIFEST_PATH} (pinned: {known})") from None
+        raise SchemaSourceError(
+            f"schema version {version!r} is not pinned in {MANIFEST_PATH} (pinned: {known})"
+        ) from None
+    return entry
 
 
 def _parse(raw: bytes, origin: str) -> dict[str, Any]:
@@ -70,9 +74,7 @@ def load_pinned(version: str) -> SchemaSource:
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != entry["sha256"]:
-        raise SchemaSourceError(
-            f"sha256 mismatch for {path}: manifest pins {entry['sha256']}, file has {digest}"
-        )
+        raise SchemaSourceError(f"sha256 mismatch for {path}: manifest pins {entry['sha256']}, file has {digest}")
     doc = _parse(raw, str(path))
     declared = declared_version(doc)
     if declared != version:

@@ -1,4 +1,4 @@
-"""Shared test settings: where the repo and the pinned schemas are."""
+"""Shared test settings: where the repo and the pinned schemas are; the real-server harness plugin."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.harness.plugin"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"

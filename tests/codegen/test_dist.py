@@ -10,19 +10,25 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from codegen.render import GENERATED_DIRS
 from codegen.source import load_manifest, pinned_schema_path
-
 from tests.conftest import REPO_ROOT, require_file
 
 SCRIPT = REPO_ROOT / "tools" / "build_dist.py"
 MANIFEST = load_manifest()
 MAIN = MANIFEST["main"]
 OTHER = "2.17.0"
-# Everything the script could write to if it built in place: the package sources (with their
-# pyproject.toml files) and the generated folders. Scoped, rather than the whole repo, so that
-# unrelated files changing meanwhile do not make the check flaky.
-WATCHED = ["packages", "schema", *(str(d) for d in GENERATED_DIRS)]
+# Everything the script would write to if it built or regenerated in place: cvat-api, the
+# generated folders, the pyproject.toml files it pins in its staging copies, and the schemas.
+# Scoped, rather than the whole repo, so that hand-written code being edited meanwhile (by
+# another checkout tool or an editor) cannot make the check flaky.
+WATCHED = [
+    "packages/cvat-api",
+    *(str(d) for d in GENERATED_DIRS),
+    *(f"packages/{p}/pyproject.toml" for p in ("cvat-api", "cvat-sdk", "cvat-cli")),
+    "schema",
+]
 
 
 def _git_status() -> str:
@@ -52,10 +58,11 @@ def _requires_dist(wheel: Path) -> list[str]:
     return [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
 
 
-def _load_script():
+def _load_script(monkeypatch: pytest.MonkeyPatch):
     spec = importlib.util.spec_from_file_location("build_dist", SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -134,7 +141,7 @@ def test_unknown_server_version_lists_the_pinned_ones(tmp_path: Path) -> None:
 
 
 def test_missing_schema_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    script = _load_script()
+    script = _load_script(monkeypatch)
     missing = tmp_path / "nowhere" / "cvat-2.17.0.yml"
     monkeypatch.setattr(script, "pinned_schema_path", lambda version, manifest=None: missing)
     assert script.main(["--server-version", OTHER, "--outdir", str(tmp_path / "out")]) != 0

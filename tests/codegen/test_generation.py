@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 import yaml
+
 from codegen.__main__ import main as codegen_main
 from codegen.ir import CodegenError, build_ir, py_name, snake
 from codegen.source import SchemaSourceError, load_external, load_manifest, load_pinned, pinned_schema_path
-
 from tests.conftest import REPO_ROOT, require_file
 
 MANIFEST = load_manifest()
@@ -54,12 +54,14 @@ def test_every_pinned_schema_generates_importable_code(version, tmp_path) -> Non
     (src / "cvat_api/__init__.py").write_text((REPO_ROOT / "packages/cvat-api/src/cvat_api/__init__.py").read_text())
     code = (
         "import cvat_api, cvat_api.models as m, cvat_api.apis as a, importlib\n"
-        "assert cvat_api.SCHEMA_VERSION == %r\n"
+        f"assert cvat_api.SCHEMA_VERSION == {version!r}\n"
         "for n in m.__all__: getattr(m, n)\n"
         "for n in a.__all__: getattr(a, n)\n"
-        "print(len(m.__all__), len(a.__all__))\n" % version
+        "print(len(m.__all__), len(a.__all__))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(src)}, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env={"PYTHONPATH": str(src)}, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     n_models, n_apis = map(int, out.stdout.split())
     assert n_models == len(ir.models) + len(ir.enums)

@@ -6,14 +6,14 @@ import functools
 import pickle
 import string
 
+import cvat_api.models as m
 import pytest
-from codegen.ir import TypeRef, build_ir
-from codegen.source import load_manifest, load_pinned, pinned_schema_path
+from cvat_api.exceptions import MissingFieldError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cvat_api.models as m
-from cvat_api.exceptions import MissingFieldError
+from codegen.ir import TypeRef, build_ir
+from codegen.source import load_manifest, load_pinned, pinned_schema_path
 from tests.conftest import require_file
 
 MAIN = load_manifest()["main"]

@@ -17,13 +17,17 @@ from ._generated import PACKAGE_VERSION as __version__
 from ._generated import SCHEMA_SHA256, SCHEMA_VERSION, SUPPORTED_SERVERS
 
 if TYPE_CHECKING:
-    from . import apis, exceptions, models
-    from ._runtime.api_client import ApiClient
-    from ._runtime.configuration import Configuration
-    from ._runtime.model import UNSET, Model, UnsetType
-    from ._runtime.operation import Operation
-    from ._runtime.response import ApiResponse
-    from ._runtime.retry import RetryPolicy
+    from . import apis as apis
+    from . import exceptions as exceptions
+    from . import models as models
+    from ._runtime.api_client import ApiClient as ApiClient
+    from ._runtime.configuration import Configuration as Configuration
+    from ._runtime.model import UNSET as UNSET
+    from ._runtime.model import Model as Model
+    from ._runtime.model import UnsetType as UnsetType
+    from ._runtime.operation import Operation as Operation
+    from ._runtime.response import ApiResponse as ApiResponse
+    from ._runtime.retry import RetryPolicy as RetryPolicy
 
 _LAZY = {
     "ApiClient": "._runtime.api_client",

@@ -116,7 +116,9 @@ class ApiClient:
     def __enter__(self) -> ApiClient:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # --- auth -------------------------------------------------------------------------------
@@ -129,7 +131,11 @@ class ApiClient:
             headers["Authorization"] = cfg.get_api_key_with_prefix("tokenAuth") or ""
         session_id = cfg.api_key.get("sessionAuth") or self.session.cookies.get(SESSION_COOKIE)
         if session_id and method in UNSAFE_METHODS:
-            csrf = cfg.api_key.get("csrfHeaderAuth") or cfg.api_key.get("csrfAuth") or self.session.cookies.get(CSRF_COOKIE)
+            csrf = (
+                cfg.api_key.get("csrfHeaderAuth")
+                or cfg.api_key.get("csrfAuth")
+                or self.session.cookies.get(CSRF_COOKIE)
+            )
             if csrf:
                 headers["X-CSRFToken"] = csrf
             headers["Origin"] = self.origin
@@ -196,14 +202,30 @@ class ApiClient:
                 if policy and attempt < policy.max_retries and policy.retries_error(method, nothing_sent) and rewind():
                     attempt += 1
                     delay = policy.backoff(attempt)
-                    log.warning("%s %s failed (%s); retry %d/%d in %.2fs", method, _path(url), _short(e), attempt, policy.max_retries, delay)
+                    log.warning(
+                        "%s %s failed (%s); retry %d/%d in %.2fs",
+                        method,
+                        _path(url),
+                        _short(e),
+                        attempt,
+                        policy.max_retries,
+                        delay,
+                    )
                     time.sleep(delay)
                     continue
                 raise _transport_error(e, method, url) from e
             if policy and attempt < policy.max_retries and policy.retries_status(method, resp.status_code) and rewind():
                 attempt += 1
                 delay = policy.delay(attempt, resp.headers.get("Retry-After"))
-                log.warning("%s %s answered %d; retry %d/%d in %.2fs", method, _path(url), resp.status_code, attempt, policy.max_retries, delay)
+                log.warning(
+                    "%s %s answered %d; retry %d/%d in %.2fs",
+                    method,
+                    _path(url),
+                    resp.status_code,
+                    attempt,
+                    policy.max_retries,
+                    delay,
+                )
                 resp.close()
                 time.sleep(delay)
                 continue
@@ -270,7 +292,8 @@ class ApiClient:
         accept = _accept(op)
         if accept and "Accept" not in headers:
             headers["Accept"] = accept
-        data = files = None
+        data: Any = None
+        files: Any = None
         if body is not None:
             payload = encoding.body_as_data(body)
             ctype = encoding.choose_content_type(op.body_content_types, payload, content_type, op.id)
@@ -344,7 +367,9 @@ class ApiClient:
         if body is not None:
             data = encoding.encode_json(encoding.body_as_data(body))
             headers.setdefault("Content-Type", encoding.JSON)
-        response = self.request(method, path, params=params, headers=headers, data=data, files=files, timeout=_request_timeout)
+        response = self.request(
+            method, path, params=params, headers=headers, data=data, files=files, timeout=_request_timeout
+        )
         if _check_status:
             self.check_status(response)
         if not _parse_response:
@@ -380,7 +405,7 @@ def _rewinder(data: Any, files: Any) -> Any:
             positions.append(None)
 
     def rewind() -> bool:
-        for s, pos in zip(streams, positions):
+        for s, pos in zip(streams, positions, strict=True):
             if pos is None:
                 return False
             s.seek(pos)

@@ -39,7 +39,10 @@ def redact_url(url: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     query = urlencode(
-        [(k, "***" if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        [
+            (k, "***" if k.lower() in _SECRET_QUERY_KEYS else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ]
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 

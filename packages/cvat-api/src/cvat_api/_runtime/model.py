@@ -124,7 +124,7 @@ class Model:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        return bool(self.to_dict() == other.to_dict())  # type: ignore[attr-defined]
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 

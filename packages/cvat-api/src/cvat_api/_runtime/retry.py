@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-import time
 
 from .operation import IDEMPOTENT_METHODS
 

@@ -73,6 +73,7 @@ class AnnotationConflict(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('annotation_ids')
             obj.annotation_ids = [_m.AnnotationId.from_dict(i0) for i0 in v]
@@ -99,6 +100,7 @@ class AnnotationConflict(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.annotation_ids
         d['annotation_ids'] = [_dump_model(i0) for i0 in v]
         v = getattr(self, 'id', UNSET)

@@ -63,6 +63,7 @@ class AnnotationId(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('obj_id', UNSET)
         if v is not UNSET:
             obj.obj_id = v
@@ -81,6 +82,7 @@ class AnnotationId(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'obj_id', UNSET)
         if v is not UNSET:
             d['obj_id'] = v

@@ -70,6 +70,7 @@ class AssetRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('filename')
             obj.filename = v
@@ -93,6 +94,7 @@ class AssetRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.filename
         d['filename'] = v
         v = getattr(self, 'uuid', UNSET)

@@ -48,6 +48,7 @@ class AssetWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('guide_id')
             obj.guide_id = v
@@ -61,6 +62,7 @@ class AssetWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.guide_id
         d['guide_id'] = v
         v = self.file

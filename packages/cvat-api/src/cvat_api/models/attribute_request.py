@@ -67,6 +67,7 @@ class AttributeRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('name')
             obj.name = v
@@ -90,6 +91,7 @@ class AttributeRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.name
         d['name'] = v
         v = self.mutable

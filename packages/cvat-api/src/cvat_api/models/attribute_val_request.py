@@ -47,6 +47,7 @@ class AttributeValRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('spec_id')
             obj.spec_id = v
@@ -60,6 +61,7 @@ class AttributeValRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.spec_id
         d['spec_id'] = v
         v = self.value

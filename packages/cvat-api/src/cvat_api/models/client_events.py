@@ -58,6 +58,7 @@ class ClientEvents(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('timestamp')
             obj.timestamp = _parse_datetime(v)
@@ -72,6 +73,7 @@ class ClientEvents(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.timestamp
         d['timestamp'] = _dump_temporal(v)
         v = getattr(self, 'events', UNSET)

@@ -55,6 +55,7 @@ class CloudStorageContent(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('content')
             obj.content = [_m.FileInfo.from_dict(i0) for i0 in v]
@@ -69,6 +70,7 @@ class CloudStorageContent(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.content
         d['content'] = [_dump_model(i0) for i0 in v]
         v = getattr(self, 'next', UNSET)

@@ -97,6 +97,7 @@ class CloudStorageRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('provider_type')
             obj.provider_type = _m.ProviderTypeEnum(v)
@@ -138,6 +139,7 @@ class CloudStorageRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.provider_type
         d['provider_type'] = v
         v = self.resource

@@ -74,6 +74,7 @@ class CommentRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('id', UNSET)
         if v is not UNSET:
             obj.id = v
@@ -98,6 +99,7 @@ class CommentRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'id', UNSET)
         if v is not UNSET:
             d['id'] = v

@@ -59,6 +59,7 @@ class ConsensusSettings(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('id', UNSET)
         if v is not UNSET:
             obj.id = v
@@ -77,6 +78,7 @@ class ConsensusSettings(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'id', UNSET)
         if v is not UNSET:
             d['id'] = v

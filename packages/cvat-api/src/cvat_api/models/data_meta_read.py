@@ -87,6 +87,7 @@ class DataMetaRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('chunks_updated_date')
             obj.chunks_updated_date = _parse_datetime(v)
@@ -122,6 +123,7 @@ class DataMetaRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.chunks_updated_date
         d['chunks_updated_date'] = _dump_temporal(v)
         v = self.image_quality

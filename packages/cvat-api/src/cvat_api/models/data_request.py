@@ -131,6 +131,7 @@ class DataRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('image_quality')
             obj.image_quality = v
@@ -199,6 +200,7 @@ class DataRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.image_quality
         d['image_quality'] = v
         v = getattr(self, 'chunk_size', UNSET)

@@ -45,6 +45,7 @@ class DatasetFileRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('dataset_file')
             obj.dataset_file = v
@@ -56,6 +57,7 @@ class DatasetFileRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.dataset_file
         d['dataset_file'] = v
         d.update(self.additional_properties)

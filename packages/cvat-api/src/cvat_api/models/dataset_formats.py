@@ -51,6 +51,7 @@ class DatasetFormats(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('importers')
             obj.importers = [_m.DatasetFormat.from_dict(i0) for i0 in v]
@@ -64,6 +65,7 @@ class DatasetFormats(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.importers
         d['importers'] = [_dump_model(i0) for i0 in v]
         v = self.exporters

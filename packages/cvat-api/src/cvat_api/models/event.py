@@ -113,6 +113,7 @@ class Event(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('scope')
             obj.scope = v
@@ -171,6 +172,7 @@ class Event(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.scope
         d['scope'] = v
         v = self.timestamp

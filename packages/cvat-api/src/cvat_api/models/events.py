@@ -51,6 +51,7 @@ class Events(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('webhook_type')
             obj.webhook_type = _m.WebhookType(v)
@@ -64,6 +65,7 @@ class Events(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.webhook_type
         d['webhook_type'] = v
         v = self.events

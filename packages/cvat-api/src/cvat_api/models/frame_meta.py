@@ -60,6 +60,7 @@ class FrameMeta(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('width')
             obj.width = v
@@ -80,6 +81,7 @@ class FrameMeta(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.width
         d['width'] = v
         v = self.height

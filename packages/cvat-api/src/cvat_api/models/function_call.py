@@ -77,6 +77,7 @@ class FunctionCall(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('id')
             obj.id = v
@@ -104,6 +105,7 @@ class FunctionCall(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.id
         d['id'] = v
         v = self.function

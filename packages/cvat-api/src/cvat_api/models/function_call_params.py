@@ -57,6 +57,7 @@ class FunctionCallParams(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('id')
             obj.id = v
@@ -75,6 +76,7 @@ class FunctionCallParams(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.id
         d['id'] = v
         v = self.task

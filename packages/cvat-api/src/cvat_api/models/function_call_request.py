@@ -82,6 +82,7 @@ class FunctionCallRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('function')
             obj.function = v
@@ -116,6 +117,7 @@ class FunctionCallRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.function
         d['function'] = v
         v = self.task

@@ -50,6 +50,7 @@ class InvitationWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('role')
             obj.role = _m.RoleEnum(v)
@@ -63,6 +64,7 @@ class InvitationWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.role
         d['role'] = v
         v = self.email

@@ -90,6 +90,7 @@ class IssueRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('position')
             obj.position = v
@@ -127,6 +128,7 @@ class IssueRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.position
         d['position'] = v
         v = self.comments

@@ -173,6 +173,7 @@ class JobRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('issues')
             obj.issues = _m.IssuesSummary.from_dict(v)
@@ -267,6 +268,7 @@ class JobRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.issues
         d['issues'] = _dump_model(v)
         v = self.labels

@@ -55,6 +55,7 @@ class JobValidationLayoutRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('honeypot_count', UNSET)
         if v is not UNSET:
             obj.honeypot_count = v
@@ -70,6 +71,7 @@ class JobValidationLayoutRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'honeypot_count', UNSET)
         if v is not UNSET:
             d['honeypot_count'] = v

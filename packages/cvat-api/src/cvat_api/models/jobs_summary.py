@@ -58,6 +58,7 @@ class JobsSummary(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('completed')
             obj.completed = v
@@ -77,6 +78,7 @@ class JobsSummary(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.completed
         d['completed'] = v
         v = self.validation

@@ -44,12 +44,14 @@ class LabelMappingEntryRequestSublabels(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         obj.additional_properties = {k: _m.SublabelMappingEntryRequest.from_dict(v) for k, v in d.items()}
         return obj
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         for k, v in self.additional_properties.items():
             d[k] = _dump_model(v)
         return d

@@ -65,6 +65,7 @@ class LabeledData(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('version', UNSET)
         if v is not UNSET:
             obj.version = v
@@ -83,6 +84,7 @@ class LabeledData(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'version', UNSET)
         if v is not UNSET:
             d['version'] = v

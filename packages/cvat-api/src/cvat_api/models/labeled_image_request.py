@@ -70,6 +70,7 @@ class LabeledImageRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('frame')
             obj.frame = v
@@ -95,6 +96,7 @@ class LabeledImageRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.frame
         d['frame'] = v
         v = self.label_id

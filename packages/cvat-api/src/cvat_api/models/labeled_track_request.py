@@ -79,6 +79,7 @@ class LabeledTrackRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('frame')
             obj.frame = v
@@ -109,6 +110,7 @@ class LabeledTrackRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.frame
         d['frame'] = v
         v = self.label_id

@@ -55,6 +55,7 @@ class LoginSerializerExRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('password')
             obj.password = v
@@ -72,6 +73,7 @@ class LoginSerializerExRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.password
         d['password'] = v
         v = getattr(self, 'username', UNSET)

@@ -79,6 +79,7 @@ class MembershipRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('user')
             obj.user = _m.BasicUser.from_dict(v)
@@ -108,6 +109,7 @@ class MembershipRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.user
         d['user'] = _dump_model(v)
         v = getattr(self, 'id', UNSET)

@@ -98,6 +98,7 @@ class MetaUser(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('username')
             obj.username = v
@@ -145,6 +146,7 @@ class MetaUser(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.username
         d['username'] = v
         v = getattr(self, 'url', UNSET)

@@ -83,6 +83,7 @@ class OrganizationRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('owner')
             obj.owner = None if v is None else _m.BasicUser.from_dict(v)
@@ -115,6 +116,7 @@ class OrganizationRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.owner
         d['owner'] = None if v is None else _dump_model(v)
         v = getattr(self, 'id', UNSET)

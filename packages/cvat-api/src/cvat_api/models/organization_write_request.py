@@ -63,6 +63,7 @@ class OrganizationWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('slug')
             obj.slug = v
@@ -83,6 +84,7 @@ class OrganizationWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.slug
         d['slug'] = v
         v = getattr(self, 'name', UNSET)

@@ -62,6 +62,7 @@ class PaginatedProjectReadList(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('count')
             obj.count = v
@@ -81,6 +82,7 @@ class PaginatedProjectReadList(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.count
         d['count'] = v
         v = self.results

@@ -50,6 +50,7 @@ class PasswordChangeRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('old_password')
             obj.old_password = v
@@ -65,6 +66,7 @@ class PasswordChangeRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.old_password
         d['old_password'] = v
         v = self.new_password1

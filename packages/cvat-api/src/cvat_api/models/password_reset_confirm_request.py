@@ -53,6 +53,7 @@ class PasswordResetConfirmRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('new_password1')
             obj.new_password1 = v
@@ -70,6 +71,7 @@ class PasswordResetConfirmRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.new_password1
         d['new_password1'] = v
         v = self.new_password2

@@ -106,6 +106,7 @@ class PatchedCloudStorageWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('provider_type', UNSET)
         if v is not UNSET:
             obj.provider_type = _m.ProviderTypeEnum(v)
@@ -154,6 +155,7 @@ class PatchedCloudStorageWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'provider_type', UNSET)
         if v is not UNSET:
             d['provider_type'] = v

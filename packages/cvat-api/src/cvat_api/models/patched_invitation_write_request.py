@@ -54,6 +54,7 @@ class PatchedInvitationWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('role', UNSET)
         if v is not UNSET:
             obj.role = _m.RoleEnum(v)
@@ -66,6 +67,7 @@ class PatchedInvitationWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'role', UNSET)
         if v is not UNSET:
             d['role'] = v

@@ -55,6 +55,7 @@ class PatchedIssueWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('position', UNSET)
         if v is not UNSET:
             obj.position = v
@@ -70,6 +71,7 @@ class PatchedIssueWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'position', UNSET)
         if v is not UNSET:
             d['position'] = v

@@ -47,6 +47,7 @@ class PatchedJobDataMetaWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('deleted_frames', UNSET)
         if v is not UNSET:
             obj.deleted_frames = v
@@ -56,6 +57,7 @@ class PatchedJobDataMetaWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'deleted_frames', UNSET)
         if v is not UNSET:
             d['deleted_frames'] = v

@@ -54,6 +54,7 @@ class PatchedJobValidationLayoutWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('frame_selection_method', UNSET)
         if v is not UNSET:
             obj.frame_selection_method = _m.FrameSelectionMethod(v)
@@ -66,6 +67,7 @@ class PatchedJobValidationLayoutWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'frame_selection_method', UNSET)
         if v is not UNSET:
             d['frame_selection_method'] = v

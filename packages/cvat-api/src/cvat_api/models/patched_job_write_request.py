@@ -59,6 +59,7 @@ class PatchedJobWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('assignee', UNSET)
         if v is not UNSET:
             obj.assignee = v
@@ -74,6 +75,7 @@ class PatchedJobWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'assignee', UNSET)
         if v is not UNSET:
             d['assignee'] = v

@@ -63,6 +63,7 @@ class PatchedOrganizationWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('slug', UNSET)
         if v is not UNSET:
             obj.slug = v
@@ -81,6 +82,7 @@ class PatchedOrganizationWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'slug', UNSET)
         if v is not UNSET:
             d['slug'] = v

@@ -76,6 +76,7 @@ class PatchedProjectWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('name', UNSET)
         if v is not UNSET:
             obj.name = v
@@ -103,6 +104,7 @@ class PatchedProjectWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'name', UNSET)
         if v is not UNSET:
             d['name'] = v

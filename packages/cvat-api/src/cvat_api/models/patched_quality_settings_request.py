@@ -123,6 +123,7 @@ class PatchedQualitySettingsRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('job_filter', UNSET)
         if v is not UNSET:
             obj.job_filter = v
@@ -186,6 +187,7 @@ class PatchedQualitySettingsRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'job_filter', UNSET)
         if v is not UNSET:
             d['job_filter'] = v

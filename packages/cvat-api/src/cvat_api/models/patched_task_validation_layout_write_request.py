@@ -58,6 +58,7 @@ class PatchedTaskValidationLayoutWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('disabled_frames', UNSET)
         if v is not UNSET:
             obj.disabled_frames = v
@@ -73,6 +74,7 @@ class PatchedTaskValidationLayoutWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'disabled_frames', UNSET)
         if v is not UNSET:
             d['disabled_frames'] = v

@@ -84,6 +84,7 @@ class PatchedTaskWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('name', UNSET)
         if v is not UNSET:
             obj.name = v
@@ -117,6 +118,7 @@ class PatchedTaskWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'name', UNSET)
         if v is not UNSET:
             d['name'] = v

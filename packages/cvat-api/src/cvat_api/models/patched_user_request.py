@@ -75,6 +75,7 @@ class PatchedUserRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('username', UNSET)
         if v is not UNSET:
             obj.username = v
@@ -105,6 +106,7 @@ class PatchedUserRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'username', UNSET)
         if v is not UNSET:
             d['username'] = v

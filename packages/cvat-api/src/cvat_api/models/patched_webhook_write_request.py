@@ -75,6 +75,7 @@ class PatchedWebhookWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('target_url', UNSET)
         if v is not UNSET:
             obj.target_url = v
@@ -102,6 +103,7 @@ class PatchedWebhookWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'target_url', UNSET)
         if v is not UNSET:
             d['target_url'] = v

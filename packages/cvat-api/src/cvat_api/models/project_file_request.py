@@ -45,6 +45,7 @@ class ProjectFileRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('project_file')
             obj.project_file = v
@@ -56,6 +57,7 @@ class ProjectFileRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.project_file
         d['project_file'] = v
         d.update(self.additional_properties)

@@ -125,6 +125,7 @@ class ProjectRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('tasks')
             obj.tasks = _m.TasksSummary.from_dict(v)
@@ -186,6 +187,7 @@ class ProjectRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.tasks
         d['tasks'] = _dump_model(v)
         v = self.labels

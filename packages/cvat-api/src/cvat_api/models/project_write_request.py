@@ -76,6 +76,7 @@ class ProjectWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('name')
             obj.name = v
@@ -105,6 +106,7 @@ class ProjectWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.name
         d['name'] = v
         v = getattr(self, 'labels', UNSET)

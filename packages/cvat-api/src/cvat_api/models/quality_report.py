@@ -95,6 +95,7 @@ class QualityReport(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('target')
             obj.target = _m.QualityReportTarget(v)
@@ -135,6 +136,7 @@ class QualityReport(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.target
         d['target'] = v
         v = self.summary

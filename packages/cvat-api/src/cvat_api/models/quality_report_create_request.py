@@ -51,6 +51,7 @@ class QualityReportCreateRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('task_id', UNSET)
         if v is not UNSET:
             obj.task_id = v
@@ -63,6 +64,7 @@ class QualityReportCreateRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'task_id', UNSET)
         if v is not UNSET:
             d['task_id'] = v

@@ -53,6 +53,7 @@ class QualityReportJobsSummary(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('total')
             obj.total = v
@@ -70,6 +71,7 @@ class QualityReportJobsSummary(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.total
         d['total'] = v
         v = self.excluded

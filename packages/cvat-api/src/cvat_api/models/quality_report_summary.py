@@ -108,6 +108,7 @@ class QualityReportSummary(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('total_frames')
             obj.total_frames = v
@@ -157,6 +158,7 @@ class QualityReportSummary(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.total_frames
         d['total_frames'] = v
         v = self.validation_frames

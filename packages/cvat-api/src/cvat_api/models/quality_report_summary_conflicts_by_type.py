@@ -40,11 +40,13 @@ class QualityReportSummaryConflictsByType(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         obj.additional_properties = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         d.update(self.additional_properties)
         return d

@@ -56,6 +56,7 @@ class QualityReportTasksSummary(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('total')
             obj.total = v
@@ -75,6 +76,7 @@ class QualityReportTasksSummary(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.total
         d['total'] = v
         v = self.custom

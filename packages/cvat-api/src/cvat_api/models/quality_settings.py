@@ -146,6 +146,7 @@ class QualitySettings(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('id', UNSET)
         if v is not UNSET:
             obj.id = v
@@ -224,6 +225,7 @@ class QualitySettings(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'id', UNSET)
         if v is not UNSET:
             d['id'] = v

@@ -67,6 +67,7 @@ class RegisterSerializerEx(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('username')
             obj.username = v
@@ -93,6 +94,7 @@ class RegisterSerializerEx(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.username
         d['username'] = v
         v = getattr(self, 'email', UNSET)

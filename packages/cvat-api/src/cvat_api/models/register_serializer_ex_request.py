@@ -65,6 +65,7 @@ class RegisterSerializerExRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('username')
             obj.username = v
@@ -89,6 +90,7 @@ class RegisterSerializerExRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.username
         d['username'] = v
         v = self.password1

@@ -97,6 +97,7 @@ class Request(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('status')
             obj.status = _m.RequestStatus(v)
@@ -138,6 +139,7 @@ class Request(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.status
         d['status'] = v
         v = self.id

@@ -70,6 +70,7 @@ class RequestDataOperation(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('type')
             obj.type = v
@@ -98,6 +99,7 @@ class RequestDataOperation(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.type
         d['type'] = v
         v = self.target

@@ -47,6 +47,7 @@ class RestAuthDetail(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('detail', UNSET)
         if v is not UNSET:
             obj.detail = v
@@ -56,6 +57,7 @@ class RestAuthDetail(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'detail', UNSET)
         if v is not UNSET:
             d['detail'] = v

@@ -44,6 +44,7 @@ class RqId(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('rq_id')
             obj.rq_id = v
@@ -55,6 +56,7 @@ class RqId(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.rq_id
         d['rq_id'] = v
         d.update(self.additional_properties)

@@ -58,6 +58,7 @@ class RqStatus(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('state')
             obj.state = _m.RqStatusStateEnum(v)
@@ -75,6 +76,7 @@ class RqStatus(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.state
         d['state'] = v
         v = getattr(self, 'message', UNSET)

@@ -44,6 +44,7 @@ class SigningRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('url')
             obj.url = v
@@ -55,6 +56,7 @@ class SigningRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.url
         d['url'] = v
         d.update(self.additional_properties)

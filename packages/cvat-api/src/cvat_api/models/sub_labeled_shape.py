@@ -94,6 +94,7 @@ class SubLabeledShape(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('type')
             obj.type = _m.ShapeType(v)
@@ -136,6 +137,7 @@ class SubLabeledShape(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.type
         d['type'] = v
         v = self.frame

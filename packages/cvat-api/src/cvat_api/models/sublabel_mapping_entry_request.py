@@ -55,6 +55,7 @@ class SublabelMappingEntryRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('name')
             obj.name = v
@@ -69,6 +70,7 @@ class SublabelMappingEntryRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.name
         d['name'] = v
         v = getattr(self, 'attributes', UNSET)

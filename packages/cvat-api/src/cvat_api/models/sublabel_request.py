@@ -72,6 +72,7 @@ class SublabelRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('name')
             obj.name = v
@@ -98,6 +99,7 @@ class SublabelRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.name
         d['name'] = v
         v = getattr(self, 'id', UNSET)

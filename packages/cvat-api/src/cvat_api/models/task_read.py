@@ -174,6 +174,7 @@ class TaskRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('jobs')
             obj.jobs = _m.JobsSummary.from_dict(v)
@@ -271,6 +272,7 @@ class TaskRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.jobs
         d['jobs'] = _dump_model(v)
         v = self.labels

@@ -74,6 +74,7 @@ class TaskValidationLayoutRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('mode', UNSET)
         if v is not UNSET:
             obj.mode = None if v is None else _m.ValidationMode(v)
@@ -101,6 +102,7 @@ class TaskValidationLayoutRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'mode', UNSET)
         if v is not UNSET:
             d['mode'] = v

@@ -51,6 +51,7 @@ class TasksSummary(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('count', UNSET)
         if v is not UNSET:
             obj.count = v
@@ -63,6 +64,7 @@ class TasksSummary(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'count', UNSET)
         if v is not UNSET:
             d['count'] = v

@@ -44,6 +44,7 @@ class Token(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('key')
             obj.key = v
@@ -55,6 +56,7 @@ class Token(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.key
         d['key'] = v
         d.update(self.additional_properties)

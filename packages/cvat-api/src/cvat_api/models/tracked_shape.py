@@ -83,6 +83,7 @@ class TrackedShape(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('type')
             obj.type = _m.ShapeType(v)
@@ -117,6 +118,7 @@ class TrackedShape(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.type
         d['type'] = v
         v = self.frame

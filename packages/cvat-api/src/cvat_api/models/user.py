@@ -97,6 +97,7 @@ class User(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('username')
             obj.username = v
@@ -143,6 +144,7 @@ class User(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.username
         d['username'] = v
         v = self.groups

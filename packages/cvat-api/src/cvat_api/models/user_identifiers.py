@@ -51,6 +51,7 @@ class UserIdentifiers(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('username')
             obj.username = v
@@ -65,6 +66,7 @@ class UserIdentifiers(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.username
         d['username'] = v
         v = getattr(self, 'id', UNSET)

@@ -78,6 +78,7 @@ class ValidationParamsRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('mode')
             obj.mode = _m.ValidationMode(v)
@@ -109,6 +110,7 @@ class ValidationParamsRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.mode
         d['mode'] = v
         v = self.frame_selection_method

@@ -91,6 +91,7 @@ class WebhookDeliveryRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         v = d.pop('id', UNSET)
         if v is not UNSET:
             obj.id = v
@@ -127,6 +128,7 @@ class WebhookDeliveryRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = getattr(self, 'id', UNSET)
         if v is not UNSET:
             d['id'] = v

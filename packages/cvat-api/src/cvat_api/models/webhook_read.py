@@ -116,6 +116,7 @@ class WebhookRead(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('type')
             obj.type = _m.WebhookType(v)
@@ -171,6 +172,7 @@ class WebhookRead(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.type
         d['type'] = v
         v = self.content_type

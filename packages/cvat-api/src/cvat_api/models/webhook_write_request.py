@@ -82,6 +82,7 @@ class WebhookWriteRequest(Model):
         """Build from decoded JSON; unknown keys are kept in ``additional_properties``."""
         d = dict(src)
         obj = cls.__new__(cls)
+        v: Any
         try:
             v = d.pop('target_url')
             obj.target_url = v
@@ -115,6 +116,7 @@ class WebhookWriteRequest(Model):
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
+        v: Any
         v = self.target_url
         d['target_url'] = v
         v = self.type

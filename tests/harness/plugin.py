@@ -1,0 +1,175 @@
+"""pytest plugin: server-facing tests replay cassettes, or run live, or re-record.
+
+Mode comes from CVAT_TEST_MODE (set by the Makefile): `replay` (default: cassettes only, network
+blocked), `live` (CVAT_TEST_SERVER, no cassettes touched), `record` (re-record cassettes; a
+cassette of a failed test is discarded). Secrets are scrubbed before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from . import conformance, matching, scrub
+
+MODE = os.environ.get("CVAT_TEST_MODE", "replay")
+REPLAY_HOST = "http://cvat-replay.test:8080"
+REPLAY_USER = ("admin", "replay-password")
+REPLAY_USER2 = ("user2", "replay-password")
+REPLAY_ORG = "testorg"
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """Where the CVAT server for this run is, and who to log in as."""
+
+    url: str
+    credentials: tuple[str, str]
+    credentials2: tuple[str, str]
+    org: str
+    mode: str
+
+    @property
+    def replaying(self) -> bool:
+        return self.mode == "replay"
+
+
+def _server_info() -> ServerInfo:
+    if MODE == "replay":
+        return ServerInfo(REPLAY_HOST, REPLAY_USER, REPLAY_USER2, REPLAY_ORG, MODE)
+    url = os.environ.get("CVAT_TEST_SERVER")
+    user, password = os.environ.get("CVAT_TEST_USER"), os.environ.get("CVAT_TEST_PASSWORD")
+    if not (url and user and password):
+        raise pytest.UsageError(
+            f"CVAT_TEST_MODE={MODE} needs CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"
+        )
+    user2 = (os.environ.get("CVAT_TEST_USER2", "user2"), os.environ.get("CVAT_TEST_PASSWORD2", ""))
+    return ServerInfo(url.rstrip("/"), (user, password), user2, os.environ.get("CVAT_TEST_ORG", "testorg"), MODE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if MODE not in ("replay", "live", "record"):
+        raise pytest.UsageError(f"CVAT_TEST_MODE must be replay, live or record, not {MODE!r}")
+    if MODE != "replay":
+        _server_info()  # fail at once, with a clear message, when the server is not configured
+    config.addinivalue_line("markers", "server: talks to a CVAT server (cassette replay unless live)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.vcr)
+            item.add_marker(pytest.mark.block_network)
+
+
+@pytest.fixture(scope="session")
+def cvat_server() -> ServerInfo:
+    return _server_info()
+
+
+@pytest.fixture(scope="session")
+def record_mode() -> str:
+    return {"replay": "none", "live": "none", "record": "all"}[MODE]
+
+
+@pytest.fixture(scope="session")
+def disable_recording() -> bool:
+    return MODE == "live"
+
+
+@pytest.fixture
+def allowed_hosts() -> list[str]:
+    hosts = [r"127\.0\.0\.1", "localhost", r"::1"]
+    if MODE != "replay":
+        host = urlsplit(_server_info().url).hostname or ""
+        hosts.append(host.replace(".", r"\."))
+    return hosts
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    module = Path(str(request.node.fspath))
+    final = module.parent / "cassettes" / module.stem
+    if MODE == "record":
+        staging = tmp_path_factory.mktemp("cassettes-" + module.stem)
+        request.config.stash.setdefault(_STAGING_KEY, {})[str(staging)] = final
+        return str(staging)
+    return str(final)
+
+
+_STAGING_KEY = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "match_on": ["method", "path", "query_strict", "upload_headers", "body_meaning"],
+        "before_record_request": scrub.scrub_request,
+        "before_record_response": scrub.scrub_response,
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_matcher("body_meaning", matching.body_matcher)
+    vcr.register_matcher("upload_headers", matching.upload_headers_matcher)
+    vcr.register_matcher("query_strict", matching.query_matcher)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_PASSED_KEY] = report.passed
+    if report.when == "teardown" and MODE == "record" and item.get_closest_marker("server"):
+        _keep_or_drop_cassette(item)
+
+
+_PASSED_KEY = pytest.StashKey[bool]()
+
+
+def _keep_or_drop_cassette(item: pytest.Item) -> None:
+    """In record mode, move a passed test's cassette into the repo; a failed test's is dropped."""
+    from pytest_recording.plugin import get_default_cassette_name
+
+    staging_map = item.config.stash.get(_STAGING_KEY, {})
+    name = get_default_cassette_name(getattr(item, "cls", None), item.name) + ".yaml"
+    for staging, final in staging_map.items():
+        src = Path(staging) / name
+        if src.exists():
+            if item.stash.get(_PASSED_KEY, False):
+                text = src.read_text(encoding="utf-8")
+                leaks = scrub.find_leaks(text)
+                if leaks:
+                    src.unlink()
+                    raise AssertionError(f"refusing to keep cassette {name}: it holds secrets {leaks}")
+                final.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(src), final / name)
+            else:
+                src.unlink()
+
+
+@pytest.fixture(autouse=True)
+def _schema_conformance(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every JSON body sent by a server-facing test is checked against the pinned schema."""
+    if not request.node.get_closest_marker("server"):
+        return
+    original = requests.Session.send
+
+    def send(self: requests.Session, prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        conformance.check_request(
+            prepared.method or "GET", prepared.url or "", prepared.headers.get("Content-Type"), prepared.body
+        )
+        return original(self, prepared, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", send)
