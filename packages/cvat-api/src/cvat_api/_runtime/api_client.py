@@ -26,6 +26,7 @@ from .errors import (
     RequestTimeoutError,
     TransportError,
     exception_for_status,
+    redact_text,
 )
 from .operation import IDEMPOTENT_METHODS, Operation, RequestTimeout
 from .response import ApiResponse
@@ -56,9 +57,9 @@ class ApiClient:
     def __init__(
         self,
         configuration: Configuration | None = None,
-        header_name: str | None = None,
-        header_value: str | None = None,
-        cookie: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cookies: Mapping[str, str] | None = None,
+        pool_threads: int = 1,
     ) -> None:
         self.configuration = configuration or Configuration()
         self.session = requests.Session()
@@ -67,15 +68,12 @@ class ApiClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.clear()
+        self.session.trust_env = self.configuration.trust_env
         self.default_headers: dict[str, str] = {"User-Agent": f"cvat-api/{PACKAGE_VERSION} (python)"}
-        if header_name is not None and header_value is not None:
-            self.default_headers[header_name] = header_value
-        if cookie:
-            for part in cookie.split(";"):
-                name, _, value = part.strip().partition("=")
-                if name:
-                    self.session.cookies.set(name, value)
-        self._apis: dict[str, Any] = {}
+        self.default_headers.update(headers or {})
+        for name, value in (cookies or {}).items():
+            self.session.cookies.set(name, value)
+        self.pool_threads = pool_threads  # accepted for compatibility; calls are synchronous
 
     # --- API instances ----------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
@@ -153,6 +151,14 @@ class ApiClient:
             cookies[CSRF_COOKIE] = cfg.api_key["csrfAuth"]
         return cookies
 
+    def build_origin_header(self) -> str:
+        """`scheme://host[:port]` of the server, as browsers send in `Origin`."""
+        return self.origin
+
+    def get_common_headers(self) -> dict[str, str]:
+        """Default headers plus the auth headers a GET would carry."""
+        return {**self.default_headers, **self._auth_headers("GET")}
+
     @property
     def origin(self) -> str:
         parts = urlsplit(self.configuration.host)
@@ -171,8 +177,13 @@ class ApiClient:
         timeout: RequestTimeout = None,
         stream: bool = True,
         retry: bool = True,
+        preload: bool = False,
     ) -> ApiResponse:
-        """Send one request (repeating it per the retry policy) and return the raw answer, unchecked."""
+        """Send one request (repeating it per the retry policy) and return the raw answer, unchecked.
+
+        `preload` reads the whole body before returning, so a connection broken mid-body is
+        retried (and reported) like one broken before the answer.
+        """
         method = method.upper()
         if not url.startswith(("http://", "https://")):
             url = self.configuration.host + url
@@ -197,6 +208,8 @@ class ApiClient:
                     proxies=self._proxies(),
                     allow_redirects=True,
                 )
+                if preload:
+                    resp.content  # noqa: B018
             except requests.exceptions.RequestException as e:
                 nothing_sent = _nothing_sent(e)
                 if policy and attempt < policy.max_retries and policy.retries_error(method, nothing_sent) and rewind():
@@ -299,6 +312,8 @@ class ApiClient:
             ctype = encoding.choose_content_type(op.body_content_types, payload, content_type, op.id)
             if ctype == encoding.MULTIPART:
                 data, files = encoding.encode_multipart(payload, op.id)
+                if not files:  # requests sends fields alone form-urlencoded: make them multipart parts
+                    data, files = None, [(name, (None, value)) for name, value in data]
             else:
                 data = encoding.encode_json(payload)
                 headers["Content-Type"] = ctype
@@ -310,6 +325,7 @@ class ApiClient:
             data=data,
             files=files,
             timeout=request_timeout,
+            preload=parse_response,
         )
         if check_status:
             self.check_status(response, op.id)
@@ -368,7 +384,14 @@ class ApiClient:
             data = encoding.encode_json(encoding.body_as_data(body))
             headers.setdefault("Content-Type", encoding.JSON)
         response = self.request(
-            method, path, params=params, headers=headers, data=data, files=files, timeout=_request_timeout
+            method,
+            path,
+            params=params,
+            headers=headers,
+            data=data,
+            files=files,
+            timeout=_request_timeout,
+            preload=_parse_response,
         )
         if _check_status:
             self.check_status(response)
@@ -425,14 +448,18 @@ def _nothing_sent(e: requests.exceptions.RequestException) -> bool:
     return False
 
 
-def _transport_error(e: requests.exceptions.RequestException, method: str, url: str) -> TransportError:
-    if isinstance(e, requests.exceptions.Timeout):
+def _transport_error(e: Exception, method: str, url: str) -> TransportError:
+    """The TransportError for a requests (or, reading a body, urllib3) exception."""
+    inner = e.args[0] if e.args else None  # requests wraps urllib3's timeouts met while reading a body
+    if isinstance(e, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)) or isinstance(
+        inner, urllib3.exceptions.TimeoutError
+    ):
         return RequestTimeoutError(f"timed out ({_short(e)})", method=method, url=url)
     return TransportError(_short(e), method=method, url=url)
 
 
 def _short(e: BaseException) -> str:
-    text = str(e)
+    text = redact_text(str(e))  # requests' messages quote the URL, signed query included
     return text if len(text) < 300 else text[:300] + "…"
 
 

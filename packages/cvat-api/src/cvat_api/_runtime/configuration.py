@@ -30,7 +30,7 @@ class Configuration:
         password: str | None = None,
         access_token: str | None = None,
         *,
-        verify_ssl: bool = True,
+        verify_ssl: bool | None = True,
         ssl_ca_cert: str | None = None,
         cert_file: str | None = None,
         key_file: str | None = None,
@@ -40,15 +40,16 @@ class Configuration:
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         connection_pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         discard_unknown_keys: bool = False,
+        trust_env: bool = True,
         **_official_only: Any,
     ) -> None:
-        self.host = (host or "http://localhost").rstrip("/")
+        self.host = normalize_host(host or "http://localhost")
         self.api_key: dict[str, str] = dict(api_key or {})
-        self.api_key_prefix: dict[str, str] = dict(api_key_prefix or {})
+        self.api_key_prefix: dict[str, str] = {"tokenAuth": "Token", **(api_key_prefix or {})}
         self.username = username
         self.password = password
         self.access_token = access_token
-        self.verify_ssl = verify_ssl
+        self.verify_ssl = verify_ssl is not False
         self.ssl_ca_cert = ssl_ca_cert
         self.cert_file = cert_file
         self.key_file = key_file
@@ -58,6 +59,12 @@ class Configuration:
         self.read_timeout = read_timeout
         self.connection_pool_maxsize = connection_pool_maxsize
         self.discard_unknown_keys = discard_unknown_keys  # kept for compatibility; unknown keys are always kept
+        self.trust_env = trust_env  # honour HTTP(S)_PROXY / NO_PROXY / REQUESTS_CA_BUNDLE from the environment
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "host":
+            value = normalize_host(value)
+        super().__setattr__(name, value)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -94,3 +101,11 @@ class Configuration:
             if present
         ]
         return f"Configuration(host={self.host!r}, auth={auth}, verify_ssl={self.verify_ssl})"
+
+
+def normalize_host(host: str) -> str:
+    """`localhost:8080/` -> `http://localhost:8080`: a scheme is added if missing, trailing slashes go."""
+    host = host.strip().rstrip("/")
+    if "://" not in host:
+        host = "http://" + host
+    return host

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import ApiTypeError, ApiValueError
-from .model import Model, dump_temporal, to_jsonable
+from .model import Model, dump_temporal, json_default, to_jsonable
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -92,7 +92,8 @@ def choose_content_type(accepted: tuple[str, ...], data: Any, requested: str | N
 
 
 def encode_json(data: Any) -> bytes:
-    return json.dumps(to_jsonable(data), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """JSON in one pass: models, enums and dates are converted as the encoder meets them."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=json_default).encode("utf-8")
 
 
 def encode_multipart(data: Any, op_id: str) -> tuple[list[tuple[str, str]], list[tuple[str, tuple[str, Any]]]]:

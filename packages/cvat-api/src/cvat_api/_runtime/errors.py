@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -16,20 +17,33 @@ class OpenApiException(Exception):
     """Base of every exception raised by cvat-api."""
 
 
-class ApiTypeError(OpenApiException, TypeError):
+class _PathError(OpenApiException):
+    """An error about a value at a path in the input (`path_to_item`, e.g. `['labels', 0]`)."""
+
+    def __init__(self, msg: str, path_to_item: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.path_to_item = path_to_item
+        if path_to_item:
+            msg = f"{msg} at {''.join(f'[{p!r}]' for p in path_to_item)}"
+        super().__init__(msg)
+
+
+class ApiTypeError(_PathError, TypeError):
     """An argument of the wrong type."""
 
 
-class ApiValueError(OpenApiException, ValueError):
+class ApiValueError(_PathError, ValueError):
     """An argument or a server value that is not acceptable."""
 
 
-class ApiAttributeError(OpenApiException, AttributeError):
+class ApiAttributeError(_PathError, AttributeError):
     """An attribute that does not exist."""
 
 
-class ApiKeyError(OpenApiException, KeyError):
+class ApiKeyError(_PathError, KeyError):
     """A key that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def redact_url(url: str) -> str:
@@ -45,6 +59,14 @@ def redact_url(url: str) -> str:
         ]
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+_SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(_SECRET_QUERY_KEYS)) + r")=[^&\s'\")]*")
+
+
+def redact_text(text: str) -> str:
+    """A message (e.g. from requests, which quotes URLs) with secret-looking query values hidden."""
+    return _SECRET_IN_TEXT.sub(r"\1=***", text)
 
 
 class ApiException(OpenApiException):

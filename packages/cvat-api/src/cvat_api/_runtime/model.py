@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 from collections.abc import Mapping
@@ -142,7 +143,7 @@ class Model:
         return type(self).from_dict(self.to_dict())
 
     def __deepcopy__(self: T, memo: dict[int, Any]) -> T:
-        return type(self).from_dict(self.to_dict())
+        return type(self).from_dict(copy.deepcopy(self.to_dict(), memo))
 
 
 class ApiStrEnum(str, enum.Enum):
@@ -227,6 +228,21 @@ def dump_model(value: Any) -> Any:
     if isinstance(value, Model):
         return value.to_dict()
     return value
+
+
+def json_default(value: Any) -> Any:
+    """`json.dumps(default=...)`: models, mappings, enums, dates and sets as JSON data."""
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return dump_temporal(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def to_jsonable(value: Any) -> Any:

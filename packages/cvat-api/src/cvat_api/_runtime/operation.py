@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Any, ClassVar, Union
+
+if TYPE_CHECKING:
+    from .api_client import ApiClient
 
 # A per-call timeout: seconds for connect and read, or a (connect, read) pair; None = the default.
 RequestTimeout = Union[float, tuple[float, float], None]
@@ -29,3 +32,58 @@ class Operation:
 
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+class Endpoint:
+    """`api.<method>_endpoint`: an operation bound to an API object, as the official client exposes it."""
+
+    def __init__(self, api: Any, method_name: str, operation: Operation) -> None:
+        self.api = api
+        self.method_name = method_name
+        self.operation = operation
+
+    @property
+    def api_client(self) -> Any:
+        return self.api.api_client
+
+    @property
+    def path(self) -> str:
+        return self.operation.path
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return {
+            "http_method": self.operation.method,
+            "operation_id": self.operation.id,
+            "endpoint_path": self.operation.path,
+        }
+
+    def call_with_http_info(self, **kwargs: Any) -> Any:
+        """Call the operation with keyword arguments; returns (parsed body or None, response)."""
+        return getattr(self.api, self.method_name)(**kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.api, self.method_name)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.operation.method} {self.operation.path}>"
+
+
+class ApiBase:
+    """Base of the generated API classes: holds the client; `<method>_endpoint` describes an operation."""
+
+    _operations: ClassVar[dict[str, Operation]] = {}
+
+    def __init__(self, api_client: ApiClient | None = None) -> None:
+        if api_client is None:
+            from .api_client import ApiClient
+
+            api_client = ApiClient()
+        self.api_client: ApiClient = api_client
+
+    def __getattr__(self, name: str) -> Endpoint:
+        if name.endswith("_endpoint"):
+            op = self._operations.get(name[: -len("_endpoint")])
+            if op is not None:
+                return Endpoint(self, name[: -len("_endpoint")], op)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

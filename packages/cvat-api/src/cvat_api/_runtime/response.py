@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 DEFAULT_CHUNK = 1 << 16
@@ -44,7 +46,8 @@ class ApiResponse:
     def data(self) -> bytes:
         """The whole body (read on first access, then kept)."""
         if self._data is None:
-            self._data = self._resp.content
+            with self._reading():
+                self._data = self._resp.content
         return self._data
 
     def read(self, amt: int | None = None) -> bytes:
@@ -55,9 +58,10 @@ class ApiResponse:
             else:
                 out, self._data = self._data[:amt], self._data[amt:]
             return out
-        if amt is None:
-            return self._resp.raw.read(decode_content=True) or b""
-        return self._resp.raw.read(amt, decode_content=True) or b""
+        with self._reading():
+            if amt is None:
+                return self._resp.raw.read(decode_content=True) or b""
+            return self._resp.raw.read(amt, decode_content=True) or b""
 
     def stream(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[bytes]:
         """The body in chunks, without holding it whole."""
@@ -66,7 +70,18 @@ class ApiResponse:
             for i in range(0, len(data), chunk_size):
                 yield data[i : i + chunk_size]
             return
-        yield from self._resp.iter_content(chunk_size)
+        with self._reading():
+            yield from self._resp.iter_content(chunk_size)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Report a connection broken (or timed out) while reading the body as a TransportError."""
+        try:
+            yield
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as e:
+            from .api_client import _transport_error
+
+            raise _transport_error(e, self.method, self.url) from e
 
     def getheader(self, name: str, default: str | None = None) -> str | None:
         return self._resp.headers.get(name, default)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.asset_read import AssetRead
@@ -40,15 +39,14 @@ _RETRIEVE = Operation(
 )
 
 
-class AssetsApi:
+class AssetsApi(ApiBase):
     """The ``assets`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'destroy': _DESTROY,
+        'retrieve': _RETRIEVE,
+    }
 
     def create(
         self,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.login_serializer_ex_request import LoginSerializerExRequest
@@ -82,15 +81,19 @@ _RETRIEVE_RULES = Operation(
 )
 
 
-class AuthApi:
+class AuthApi(ApiBase):
     """The ``auth`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create_login': _CREATE_LOGIN,
+        'create_logout': _CREATE_LOGOUT,
+        'create_password_change': _CREATE_PASSWORD_CHANGE,
+        'create_password_reset': _CREATE_PASSWORD_RESET,
+        'create_password_reset_confirm': _CREATE_PASSWORD_RESET_CONFIRM,
+        'create_register': _CREATE_REGISTER,
+        'create_signing': _CREATE_SIGNING,
+        'retrieve_rules': _RETRIEVE_RULES,
+    }
 
     def create_login(
         self,

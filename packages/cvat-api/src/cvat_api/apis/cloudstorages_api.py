@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.cloud_storage_content import CloudStorageContent
@@ -87,15 +86,20 @@ _RETRIEVE_STATUS = Operation(
 )
 
 
-class CloudstoragesApi:
+class CloudstoragesApi(ApiBase):
     """The ``cloudstorages`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'destroy': _DESTROY,
+        'list': _LIST,
+        'partial_update': _PARTIAL_UPDATE,
+        'retrieve': _RETRIEVE,
+        'retrieve_actions': _RETRIEVE_ACTIONS,
+        'retrieve_content_v2': _RETRIEVE_CONTENT_V2,
+        'retrieve_preview': _RETRIEVE_PREVIEW,
+        'retrieve_status': _RETRIEVE_STATUS,
+    }
 
     def create(
         self,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.consensus_merge_create_request import ConsensusMergeCreateRequest
@@ -50,15 +49,15 @@ _RETRIEVE_SETTINGS = Operation(
 )
 
 
-class ConsensusApi:
+class ConsensusApi(ApiBase):
     """The ``consensus`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create_merge': _CREATE_MERGE,
+        'list_settings': _LIST_SETTINGS,
+        'partial_update_settings': _PARTIAL_UPDATE_SETTINGS,
+        'retrieve_settings': _RETRIEVE_SETTINGS,
+    }
 
     def create_merge(
         self,

@@ -7,10 +7,9 @@ import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.client_events import ClientEvents
@@ -44,15 +43,14 @@ _LIST = Operation(
 )
 
 
-class EventsApi:
+class EventsApi(ApiBase):
     """The ``events`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'create_export': _CREATE_EXPORT,
+        'list': _LIST,
+    }
 
     def create(
         self,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.annotation_file_request import AnnotationFileRequest
@@ -159,15 +158,28 @@ _UPDATE_ANNOTATIONS = Operation(
 )
 
 
-class JobsApi:
+class JobsApi(ApiBase):
     """The ``jobs`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'create_annotations': _CREATE_ANNOTATIONS,
+        'create_dataset_export': _CREATE_DATASET_EXPORT,
+        'destroy': _DESTROY,
+        'destroy_annotations': _DESTROY_ANNOTATIONS,
+        'list': _LIST,
+        'partial_update': _PARTIAL_UPDATE,
+        'partial_update_annotations': _PARTIAL_UPDATE_ANNOTATIONS,
+        'partial_update_data_meta': _PARTIAL_UPDATE_DATA_META,
+        'partial_update_validation_layout': _PARTIAL_UPDATE_VALIDATION_LAYOUT,
+        'retrieve': _RETRIEVE,
+        'retrieve_annotations': _RETRIEVE_ANNOTATIONS,
+        'retrieve_data': _RETRIEVE_DATA,
+        'retrieve_data_meta': _RETRIEVE_DATA_META,
+        'retrieve_preview': _RETRIEVE_PREVIEW,
+        'retrieve_validation_layout': _RETRIEVE_VALIDATION_LAYOUT,
+        'update_annotations': _UPDATE_ANNOTATIONS,
+    }
 
     def create(
         self,

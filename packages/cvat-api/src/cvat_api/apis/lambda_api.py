@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.function_call import FunctionCall
@@ -69,15 +68,18 @@ _RETRIEVE_REQUESTS = Operation(
 )
 
 
-class LambdaApi:
+class LambdaApi(ApiBase):
     """The ``lambda`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create_functions': _CREATE_FUNCTIONS,
+        'create_requests': _CREATE_REQUESTS,
+        'delete_requests': _DELETE_REQUESTS,
+        'list_functions': _LIST_FUNCTIONS,
+        'list_requests': _LIST_REQUESTS,
+        'retrieve_functions': _RETRIEVE_FUNCTIONS,
+        'retrieve_requests': _RETRIEVE_REQUESTS,
+    }
 
     def create_functions(
         self,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.membership_read import MembershipRead
@@ -49,15 +48,15 @@ _RETRIEVE = Operation(
 )
 
 
-class MembershipsApi:
+class MembershipsApi(ApiBase):
     """The ``memberships`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'destroy': _DESTROY,
+        'list': _LIST,
+        'partial_update': _PARTIAL_UPDATE,
+        'retrieve': _RETRIEVE,
+    }
 
     def destroy(
         self,

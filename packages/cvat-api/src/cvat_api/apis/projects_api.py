@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.dataset_file_request import DatasetFileRequest
@@ -99,15 +98,21 @@ _RETRIEVE_PREVIEW = Operation(
 )
 
 
-class ProjectsApi:
+class ProjectsApi(ApiBase):
     """The ``projects`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'create_backup': _CREATE_BACKUP,
+        'create_backup_export': _CREATE_BACKUP_EXPORT,
+        'create_dataset': _CREATE_DATASET,
+        'create_dataset_export': _CREATE_DATASET_EXPORT,
+        'destroy': _DESTROY,
+        'list': _LIST,
+        'partial_update': _PARTIAL_UPDATE,
+        'retrieve': _RETRIEVE,
+        'retrieve_preview': _RETRIEVE_PREVIEW,
+    }
 
     def create(
         self,

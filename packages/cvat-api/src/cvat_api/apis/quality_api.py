@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.paginated_annotation_conflict_list import PaginatedAnnotationConflictList
@@ -85,15 +84,19 @@ _RETRIEVE_SETTINGS = Operation(
 )
 
 
-class QualityApi:
+class QualityApi(ApiBase):
     """The ``quality`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create_report': _CREATE_REPORT,
+        'list_conflicts': _LIST_CONFLICTS,
+        'list_reports': _LIST_REPORTS,
+        'list_settings': _LIST_SETTINGS,
+        'partial_update_settings': _PARTIAL_UPDATE_SETTINGS,
+        'retrieve_report': _RETRIEVE_REPORT,
+        'retrieve_report_data': _RETRIEVE_REPORT_DATA,
+        'retrieve_settings': _RETRIEVE_SETTINGS,
+    }
 
     def create_report(
         self,

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.about import About
@@ -49,15 +48,15 @@ _RETRIEVE_PLUGINS = Operation(
 )
 
 
-class ServerApi:
+class ServerApi(ApiBase):
     """The ``server`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'list_share': _LIST_SHARE,
+        'retrieve_about': _RETRIEVE_ABOUT,
+        'retrieve_annotation_formats': _RETRIEVE_ANNOTATION_FORMATS,
+        'retrieve_plugins': _RETRIEVE_PLUGINS,
+    }
 
     def list_share(
         self,

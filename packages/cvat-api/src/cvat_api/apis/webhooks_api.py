@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime.operation import Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Operation, RequestTimeout
 
 if TYPE_CHECKING:
-    from .._runtime.api_client import ApiClient
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.events import Events
@@ -102,15 +101,22 @@ _UPDATE = Operation(
 )
 
 
-class WebhooksApi:
+class WebhooksApi(ApiBase):
     """The ``webhooks`` operations of the CVAT API."""
 
-    def __init__(self, api_client: ApiClient | None = None) -> None:
-        if api_client is None:
-            from .._runtime.api_client import ApiClient
-
-            api_client = ApiClient()
-        self.api_client = api_client
+    _operations = {
+        'create': _CREATE,
+        'create_deliveries_redelivery': _CREATE_DELIVERIES_REDELIVERY,
+        'create_ping': _CREATE_PING,
+        'destroy': _DESTROY,
+        'list': _LIST,
+        'list_deliveries': _LIST_DELIVERIES,
+        'partial_update': _PARTIAL_UPDATE,
+        'retrieve': _RETRIEVE,
+        'retrieve_deliveries': _RETRIEVE_DELIVERIES,
+        'retrieve_events': _RETRIEVE_EVENTS,
+        'update': _UPDATE,
+    }
 
     def create(
         self,

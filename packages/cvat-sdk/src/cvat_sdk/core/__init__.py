@@ -1,0 +1,1 @@
+"""The high-level API: Client, entities and repositories, transfers, progress."""
