@@ -416,6 +416,8 @@ def _model(name: str) -> Any:
 
 def _rewinder(data: Any, files: Any) -> Any:
     """A function that puts request body streams back to their start; False if one cannot be."""
+    if hasattr(data, "__next__") and not hasattr(data, "read"):
+        return lambda: False  # a one-shot iterator (generator) cannot be sent again
     streams = []
     for value in [data] + [f[1][1] if isinstance(f, tuple) and isinstance(f[1], tuple) else f for f in (files or [])]:
         if hasattr(value, "read"):
