@@ -1,13 +1,105 @@
-"""Typed entity and repository skeletons for cvat-sdk (filled in by the SDK work)."""
+"""Typed entity and repository skeletons for cvat-sdk, from the same schema run.
+
+For each resource, the entity base exposes every field of the resource's read model as a typed,
+read-only property, and both bases record which CRUD operations the API has and how to call
+them. Hand-written proxies in cvat_sdk.core.proxies subclass these.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from .ir import SchemaIR
+from . import exprs
+from .ir import CodegenError, OperationDef, SchemaIR
+
+SDK_GENERATED = Path("packages/cvat-sdk/src/cvat_sdk/core/proxies/_generated")
+CRUD = ("create", "list", "retrieve", "partial_update", "destroy")
+# Entity members the hand-written proxies define: a field of the same name gets no property.
+RESERVED = frozenset({"api", "fetch", "update", "remove", "client"})
+
+
+@dataclass(frozen=True)
+class Resource:
+    entity: str
+    repo: str
+    tag: str
+    module: str
+
+
+RESOURCES = (
+    Resource("Task", "TasksRepo", "tasks", "tasks"),
+    Resource("Project", "ProjectsRepo", "projects", "projects"),
+    Resource("Job", "JobsRepo", "jobs", "jobs"),
+    Resource("Issue", "IssuesRepo", "issues", "issues"),
+    Resource("Comment", "CommentsRepo", "comments", "comments"),
+    Resource("Organization", "OrganizationsRepo", "organizations", "organizations"),
+    Resource("User", "UsersRepo", "users", "users"),
+    Resource("Label", "LabelsRepo", "labels", "labels"),
+    Resource("Membership", "MembershipsRepo", "memberships", "memberships"),
+    Resource("Invitation", "InvitationsRepo", "invitations", "invitations"),
+    Resource("CloudStorage", "CloudStoragesRepo", "cloudstorages", "cloud_storages"),
+    Resource("Webhook", "WebhooksRepo", "webhooks", "webhooks"),
+    Resource("Request", "RequestsRepo", "requests", "requests"),
+)
+
+
+def _context(ir: SchemaIR, res: Resource) -> dict[str, Any] | None:
+    api = next((a for a in ir.apis if a.tag == res.tag), None)
+    if api is None:
+        return None
+    ops: dict[str, OperationDef] = {o.method_name: o for o in api.operations if o.method_name in CRUD}
+    retrieve = ops.get("retrieve")
+    if retrieve is None:
+        raise CodegenError(f"{res.tag}: no retrieve operation, cannot build the {res.entity} skeleton")
+    read = next((r.model for r in retrieve.responses if r.status == 200 and r.kind == "model"), None)
+    model = next((m for m in ir.models if m.name == read), None)
+    if model is None or len(retrieve.path_params) != 1:
+        raise CodegenError(f"{retrieve.operation_id}: expected one path parameter and a model response")
+    id_param = retrieve.path_params[0]
+    fields = []
+    for f in model.fields:
+        if f.attr in RESERVED or f.attr.startswith("_"):
+            continue
+        ann = exprs.annotation(f.type)
+        fields.append({"attr": f.attr, "ann": ann, "required": f.required})
+    imports = set()
+    for f in model.fields:
+        imports |= exprs.referenced_names(f.type)
+    imports.add(model.name)
+    by_name = {m.name: m.module for m in ir.models} | {e.name: e.module for e in ir.enums}
+    update = ops.get("partial_update")
+    create = ops.get("create")
+    return {
+        "res": res,
+        "api": api,
+        "model": model,
+        "fields": fields,
+        "needs_datetime": any(exprs.uses_datetime(f.type) for f in model.fields),
+        "type_imports": sorted((by_name[n], n) for n in imports),
+        "id_attr": id_param.wire,
+        "id_ann": exprs.annotation(id_param.type),
+        "capabilities": tuple(sorted(ops)),
+        "update_arg": update.body.attr if update and update.body else None,
+        "create_arg": create.body.attr if create and create.body else None,
+    }
 
 
 def render_sdk_skeletons(env: jinja2.Environment, ir: SchemaIR, head: str) -> dict[Path, str]:
-    return {}
+    """Files of cvat_sdk/core/proxies/_generated: one module per resource, and the package init."""
+    tpl = env.get_template("cvat_sdk/skeleton.py.j2")
+    files: dict[Path, str] = {}
+    done = []
+    for res in RESOURCES:
+        ctx = _context(ir, res)
+        if ctx is None:
+            continue
+        files[SDK_GENERATED / f"{res.module}.py"] = tpl.render(header=head, **ctx)
+        done.append(res)
+    files[SDK_GENERATED / "__init__.py"] = env.get_template("cvat_sdk/skeletons_init.py.j2").render(
+        header=head, resources=done
+    )
+    return files

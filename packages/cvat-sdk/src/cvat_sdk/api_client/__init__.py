@@ -1,0 +1,37 @@
+"""The official low-level package path: `cvat_sdk.api_client` is cvat-api under its old name."""
+
+from cvat_api import ApiClient, ApiResponse, Configuration, apis, exceptions, models
+from cvat_api.exceptions import (
+    ApiAttributeError,
+    ApiException,
+    ApiKeyError,
+    ApiTypeError,
+    ApiValueError,
+    ForbiddenException,
+    NotFoundException,
+    OpenApiException,
+    ServiceException,
+    UnauthorizedException,
+)
+
+from ..version import VERSION as __version__
+
+__all__ = [
+    "ApiAttributeError",
+    "ApiClient",
+    "ApiException",
+    "ApiKeyError",
+    "ApiResponse",
+    "ApiTypeError",
+    "ApiValueError",
+    "Configuration",
+    "ForbiddenException",
+    "NotFoundException",
+    "OpenApiException",
+    "ServiceException",
+    "UnauthorizedException",
+    "__version__",
+    "apis",
+    "exceptions",
+    "models",
+]

@@ -1,0 +1,449 @@
+"""Client, Config and make_client: connection, server checks, authentication, organization context."""
+
+from __future__ import annotations
+
+import logging
+import os
+import urllib.parse
+from collections.abc import Generator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import platformdirs
+from packaging import version as pv
+
+import cvat_api
+from cvat_api import ApiClient, Configuration, RetryPolicy, models
+from cvat_api.exceptions import ApiException, TransportError
+
+from . import polling
+from .exceptions import (
+    BackgroundRequestException,
+    BackgroundRequestTimeoutError,
+    IncompatibleVersionException,
+    InvalidHostException,
+    LoginError,
+)
+from .progress import ProgressReporter
+
+if TYPE_CHECKING:
+    from .proxies.cloud_storages import CloudStoragesRepo
+    from .transfers import TransferSettings
+    from .proxies.issues import CommentsRepo, IssuesRepo
+    from .proxies.jobs import JobsRepo
+    from .proxies.labels import LabelsRepo
+    from .proxies.memberships import InvitationsRepo, MembershipsRepo
+    from .proxies.organizations import OrganizationsRepo
+    from .proxies.projects import ProjectsRepo
+    from .proxies.requests import RequestsRepo
+    from .proxies.tasks import TasksRepo
+    from .proxies.users import UsersRepo
+    from .proxies.webhooks import WebhooksRepo
+
+RepoT = TypeVar("RepoT")
+ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"
+ORG_HEADER = "X-Organization"
+SCHEME_PROBE_TIMEOUT = 5.0
+
+
+def _default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("cvat-sdk", "CVAT.ai"))
+
+
+@attrs.define
+class Config:
+    """Client settings. The first four are the official ones; the rest are ours."""
+
+    status_check_period: float = 5
+    """Longest pause, in seconds, between polls of a background request."""
+    allow_unsupported_server: bool = True
+    """False: an unsupported server version raises IncompatibleVersionException instead of a warning."""
+    verify_ssl: bool | None = None
+    """False turns off TLS certificate checks; None or True keep them."""
+    cache_dir: Path = attrs.field(factory=_default_cache_dir, converter=Path)
+    """Where datasets cache server data."""
+    connect_timeout: float = attrs.field(default=10.0, kw_only=True)
+    read_timeout: float = attrs.field(default=300.0, kw_only=True)
+    max_retries: int = attrs.field(default=3, kw_only=True)
+    """Retries of idempotent requests on connection errors, 429, 502, 503, 504."""
+    max_parallel_transfers: int = attrs.field(default=4, kw_only=True)
+    """Upload/download requests in flight at once."""
+    ssl_ca_cert: str | None = attrs.field(default=None, kw_only=True)
+
+
+class CVAT_API_V2:  # noqa: N801 - the official name
+    """Builds URLs of server endpoints."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host.rstrip("/")
+        self.base = self.host + "/api/"
+
+    def make_endpoint_url(
+        self,
+        path: str,
+        *,
+        psub: Sequence[Any] | None = None,
+        kwsub: Mapping[str, Any] | None = None,
+        query_params: Mapping[str, Any] | None = None,
+    ) -> str:
+        """`host + path`, with `{}` placeholders filled and query parameters appended."""
+        url = self.host + path
+        if psub or kwsub:
+            url = url.format(*(psub or ()), **(kwsub or {}))
+        if query_params:
+            url += "?" + urllib.parse.urlencode(query_params)
+        return url
+
+
+class Client:
+    """A connection to a CVAT server: session, authentication and the repositories.
+
+    `Client("https://cvat.example.com")`, `Client("localhost:8080")` (scheme found by probing https,
+    then http). Use as a context manager to log out and close the connection at the end.
+    """
+
+    SUPPORTED_SERVER_VERSIONS = (pv.Version("2.42"), pv.Version("2.43"))
+    ALLOWED_SCHEMAS = ("https", "http")
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        logger: logging.Logger | None = None,
+        config: Config | None = None,
+        check_server_version: bool = True,
+        access_token: str | None = None,
+    ) -> None:
+        self.logger = logger or logging.getLogger("cvat_sdk.core.client")
+        self.config = config or Config()
+        url = self._validate_and_prepare_url(url)
+        self.api_map = CVAT_API_V2(url)
+        self.api_client = ApiClient(self._configuration(self.api_map.host))
+        if access_token:
+            self.api_client.configuration.access_token = access_token
+        self._repos: dict[str, Any] = {}
+        if check_server_version:
+            self.check_server_version()
+
+    # --- connection ---------------------------------------------------------------------
+    def _configuration(self, host: str, *, probe: bool = False) -> Configuration:
+        cfg = self.config
+        return Configuration(
+            host=host,
+            verify_ssl=cfg.verify_ssl is not False,
+            ssl_ca_cert=cfg.ssl_ca_cert,
+            connect_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
+            read_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
+            retries=RetryPolicy.disabled() if probe else RetryPolicy(max_retries=cfg.max_retries),
+            connection_pool_maxsize=max(8, cfg.max_parallel_transfers * 2),
+        )
+
+    def _validate_and_prepare_url(self, url: str) -> str:
+        url = url.strip()
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            scheme, rest = "", url
+        rest = rest.rstrip("/")
+        if not rest:
+            raise InvalidHostException(f"Invalid server url {url!r}: no host")
+        if scheme:
+            if scheme.lower() not in self.ALLOWED_SCHEMAS:
+                raise InvalidHostException(
+                    f"Invalid url schema {scheme!r}, expected one of <none>, {', '.join(self.ALLOWED_SCHEMAS)}"
+                )
+            return f"{scheme.lower()}://{rest}"
+        return f"{self._detect_schema(rest)}://{rest}"
+
+    def _detect_schema(self, base_url: str) -> str:
+        """The first of https, http at which /api/server/about answers 200 (or 401, old servers)."""
+        errors = []
+        for scheme in self.ALLOWED_SCHEMAS:
+            with ApiClient(self._configuration(f"{scheme}://{base_url}", probe=True)) as probe:
+                try:
+                    _, response = probe.server_api.retrieve_about(_parse_response=False, _check_status=False)
+                except TransportError as e:
+                    errors.append(f"{scheme}: {e}")
+                    continue
+                if response.status in (200, 401):
+                    if scheme == "http":
+                        self.logger.warning("No CVAT server answered over HTTPS at %s; using HTTP", base_url)
+                    return scheme
+                errors.append(f"{scheme}: answered {response.status}")
+        raise InvalidHostException(
+            f"No CVAT server found at {base_url!r} ({'; '.join(errors)}); "
+            "check the address, or give the scheme explicitly ('https://' or 'http://')"
+        )
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Log out (if logged in with a password) and close the connection."""
+        try:
+            self.logout()
+        except (ApiException, TransportError) as e:
+            self.logger.warning("Logout on close failed: %s", e)
+        finally:
+            self.api_client.close()
+
+    def _transfer_settings(self) -> TransferSettings:
+        from .transfers import TransferSettings
+
+        return TransferSettings(max_workers=self.config.max_parallel_transfers, max_retries=self.config.max_retries)
+
+    # --- server version -----------------------------------------------------------------
+    def get_server_version(self) -> pv.Version:
+        about, _ = self.api_client.server_api.retrieve_about()
+        return pv.Version(about.version)
+
+    def check_server_version(self, fail_if_unsupported: bool | None = None) -> None:
+        """Warn (or raise IncompatibleVersionException) if the server is not a supported version."""
+        if fail_if_unsupported is None:
+            fail_if_unsupported = not self.config.allow_unsupported_server
+        try:
+            server_version = self.get_server_version()
+        except ApiException as e:
+            msg = f"Failed to retrieve the server version: {e}. Some SDK functions may not work with this server."
+            if fail_if_unsupported:
+                raise IncompatibleVersionException(msg) from e
+            self.logger.warning(msg)
+            return
+        if not is_supported_server(server_version, self.SUPPORTED_SERVER_VERSIONS):
+            msg = (
+                f"Server version '{server_version}' is not compatible with SDK version '{cvat_api.__version__}' "
+                f"(supported: {', '.join(f'{v}.x' for v in self.SUPPORTED_SERVER_VERSIONS)}). "
+                "Some SDK functions may not work properly with this server."
+            )
+            if fail_if_unsupported:
+                raise IncompatibleVersionException(msg)
+            self.logger.warning(msg)
+
+    # --- authentication -----------------------------------------------------------------
+    def login(self, credentials: tuple[str, str]) -> None:
+        """Log in with (username, password): session cookies, or the returned token if cookies are lost."""
+        user, password = credentials
+        self.api_client.session.cookies.clear()
+        _, response = self.api_client.auth_api.create_login(
+            models.LoginSerializerExRequest(username=user, password=password), _parse_response=False
+        )
+        body = response.json() if response.is_json and response.data else {}
+        if self._has_session():
+            return
+        key = body.get("key") if isinstance(body, dict) else None
+        if key:
+            self.logger.warning(
+                "The server's session cookies did not arrive (a proxy may drop them); using token auth instead"
+            )
+            self.api_client.configuration.api_key["tokenAuth"] = key
+            return
+        raise LoginError("Login answered OK but gave neither session cookies nor a token key")
+
+    def _has_session(self) -> bool:
+        cookies = self.api_client.session.cookies
+        return "sessionid" in cookies and "csrftoken" in cookies
+
+    def has_credentials(self) -> bool:
+        """True when the client has a session, a token or an access token to send."""
+        cfg = self.api_client.configuration
+        return self._has_session() or bool(cfg.api_key.get("tokenAuth") or cfg.access_token)
+
+    def logout(self) -> None:
+        """End a password session on the server and forget all credentials."""
+        cfg = self.api_client.configuration
+        if self._has_session() or cfg.api_key.get("tokenAuth"):
+            self.api_client.auth_api.create_logout()
+        self.api_client.session.cookies.clear()
+        cfg.api_key.pop("tokenAuth", None)
+        cfg.access_token = None
+
+    # --- organization context -----------------------------------------------------------
+    @property
+    def organization_slug(self) -> str | None:
+        """None: no context (everything visible, new objects personal); "": the personal
+        workspace; a slug: that organization."""
+        return self.api_client.default_headers.get(ORG_HEADER)
+
+    @organization_slug.setter
+    def organization_slug(self, slug: str | None) -> None:
+        self.api_client.set_default_header(ORG_HEADER, slug)
+
+    @contextmanager
+    def organization_context(self, slug: str | None) -> Generator[None, None, None]:
+        """Work in this organization context inside the `with` block; the previous one comes back after."""
+        previous = self.organization_slug
+        self.organization_slug = slug
+        try:
+            yield
+        finally:
+            self.organization_slug = previous
+
+    # --- background requests ------------------------------------------------------------
+    def wait_for_completion(
+        self,
+        rq_id: str,
+        *,
+        status_check_period: float | None = None,
+        log_prefix: str | None = None,
+        timeout: float | None = None,
+        pbar: ProgressReporter | None = None,
+    ) -> tuple[models.Request, cvat_api.ApiResponse]:
+        """Poll a background request until it finishes; returns the final request and response.
+
+        Polls after 0.1 s, then less often, up to `status_check_period` seconds apart. Raises
+        BackgroundRequestException with the server's message if it fails, and
+        BackgroundRequestTimeoutError if `timeout` seconds pass first.
+        """
+        period = self.config.status_check_period if status_check_period is None else status_check_period
+        waited = 0.0
+        delays = polling.delays(max(period, 0.0))
+        last_progress = 0
+        if pbar:
+            pbar.start2(total=100, desc=log_prefix or "Waiting for the server", unit="%")
+        try:
+            while True:
+                request, response = self.api_client.requests_api.retrieve(rq_id)
+                status = str(request.status)
+                prefix = log_prefix or f"{request.operation.type} operation"
+                self.logger.debug("%s status: %s (message=%s)", prefix, status, request.get("message"))
+                progress = request.get("progress")
+                if pbar and progress is not None:
+                    now = int(progress * 100) if progress <= 1 else int(progress)
+                    pbar.advance(max(0, now - last_progress))
+                    last_progress = max(last_progress, now)
+                if status == "finished":
+                    if pbar:
+                        pbar.advance(max(0, 100 - last_progress))
+                    return request, response
+                if status == "failed":
+                    raise BackgroundRequestException(request.get("message") or f"{prefix} failed")
+                delay = next(delays)
+                if timeout is not None and waited + delay > timeout:
+                    raise BackgroundRequestTimeoutError(
+                        f"{prefix} {rq_id} did not finish within {timeout} s (last status: {status})", rq_id
+                    )
+                polling.sleep(delay)
+                waited += delay
+        finally:
+            if pbar:
+                pbar.finish()
+
+    # --- repositories -------------------------------------------------------------------
+    def _repo(self, name: str) -> Any:
+        repo = self._repos.get(name)
+        if repo is None:
+            repo = self._repos[name] = _repo_factory(name)(self)
+        return repo
+
+    @property
+    def tasks(self) -> TasksRepo:
+        return self._repo("tasks")  # type: ignore[no-any-return]
+
+    @property
+    def projects(self) -> ProjectsRepo:
+        return self._repo("projects")  # type: ignore[no-any-return]
+
+    @property
+    def jobs(self) -> JobsRepo:
+        return self._repo("jobs")  # type: ignore[no-any-return]
+
+    @property
+    def users(self) -> UsersRepo:
+        return self._repo("users")  # type: ignore[no-any-return]
+
+    @property
+    def organizations(self) -> OrganizationsRepo:
+        return self._repo("organizations")  # type: ignore[no-any-return]
+
+    @property
+    def issues(self) -> IssuesRepo:
+        return self._repo("issues")  # type: ignore[no-any-return]
+
+    @property
+    def comments(self) -> CommentsRepo:
+        return self._repo("comments")  # type: ignore[no-any-return]
+
+    @property
+    def labels(self) -> LabelsRepo:
+        return self._repo("labels")  # type: ignore[no-any-return]
+
+    @property
+    def memberships(self) -> MembershipsRepo:
+        return self._repo("memberships")  # type: ignore[no-any-return]
+
+    @property
+    def invitations(self) -> InvitationsRepo:
+        return self._repo("invitations")  # type: ignore[no-any-return]
+
+    @property
+    def cloud_storages(self) -> CloudStoragesRepo:
+        return self._repo("cloud_storages")  # type: ignore[no-any-return]
+
+    @property
+    def webhooks(self) -> WebhooksRepo:
+        return self._repo("webhooks")  # type: ignore[no-any-return]
+
+    @property
+    def requests(self) -> RequestsRepo:
+        return self._repo("requests")  # type: ignore[no-any-return]
+
+
+_REPOS = {
+    "tasks": ("tasks", "TasksRepo"),
+    "projects": ("projects", "ProjectsRepo"),
+    "jobs": ("jobs", "JobsRepo"),
+    "users": ("users", "UsersRepo"),
+    "organizations": ("organizations", "OrganizationsRepo"),
+    "issues": ("issues", "IssuesRepo"),
+    "comments": ("issues", "CommentsRepo"),
+    "labels": ("labels", "LabelsRepo"),
+    "memberships": ("memberships", "MembershipsRepo"),
+    "invitations": ("memberships", "InvitationsRepo"),
+    "cloud_storages": ("cloud_storages", "CloudStoragesRepo"),
+    "webhooks": ("webhooks", "WebhooksRepo"),
+    "requests": ("requests", "RequestsRepo"),
+}
+
+
+def _repo_factory(name: str) -> Any:
+    import importlib
+
+    module, cls = _REPOS[name]
+    return getattr(importlib.import_module(f"cvat_sdk.core.proxies.{module}"), cls)
+
+
+def is_supported_server(server: pv.Version, supported: Sequence[pv.Version]) -> bool:
+    """A server is supported when its major.minor is one of `supported` (pre- and post-releases included)."""
+    return tuple(server.release[:2]) in {tuple(v.release[:2]) for v in supported}
+
+
+def make_client(
+    host: str,
+    *,
+    port: int | None = None,
+    credentials: tuple[str, str] | None = None,
+    access_token: str | None = None,
+) -> Client:
+    """A Client for `host[:port]`, logged in with `credentials` or an access token.
+
+    Without either, the access token is taken from the CVAT_ACCESS_TOKEN environment variable
+    if it is set. Access tokens are sent as `Authorization: Bearer` (CVAT servers newer than 2.42).
+    """
+    url = host.rstrip("/")
+    if port:
+        url = f"{url}:{port}"
+    if credentials is None and access_token is None:
+        access_token = os.environ.get(ACCESS_TOKEN_ENV) or None
+    client = Client(url=url, access_token=access_token if credentials is None else None)
+    if credentials is not None:
+        try:
+            client.login(credentials)
+        except BaseException:
+            client.api_client.close()
+            raise
+    return client

@@ -1,0 +1,1 @@
+"""Entities and repositories: one module per resource, built on generated typed skeletons."""

@@ -1,0 +1,120 @@
+"""Frames, chunks, previews and data meta, shared by tasks and jobs."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from cvat_api import models
+
+from ..transfers import OutputExistsError, parallel_map
+from ..utils import atomic_writer
+from .model_proxy import Entity
+
+StrPath = str | os.PathLike[str]
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp"}
+
+
+class MediaMixin(Entity):
+    """Access to the media of a task or job."""
+
+    def get_frame(self, frame_id: int, *, quality: str | None = None) -> io.BytesIO:
+        """One frame's image as the server sends it; `quality` is "original" or "compressed" (server default)."""
+        _, response = self.api.retrieve_data(self._id, number=frame_id, quality=quality, type="frame", _parse_response=False)
+        return io.BytesIO(response.data)
+
+    def get_preview(self) -> io.BytesIO:
+        """The small preview image."""
+        _, response = self.api.retrieve_preview(self._id, _parse_response=False)
+        return io.BytesIO(response.data)
+
+    def download_chunk(self, chunk_id: int, output_file: IO[bytes], *, quality: str | None = None) -> None:
+        """Stream one data chunk (a zip of images, or a video segment) into `output_file`."""
+        _, response = self.api.retrieve_data(self._id, number=chunk_id, quality=quality, type="chunk", _parse_response=False)
+        with response:
+            for block in response.stream(1 << 20):
+                output_file.write(block)
+
+    def get_meta(self) -> models.DataMetaRead:
+        """Frame names and sizes, deleted frames, chunk size, start/stop frames."""
+        meta, _ = self.api.retrieve_data_meta(self._id)
+        return meta  # type: ignore[no-any-return]
+
+    def get_frames_info(self) -> list[models.FrameMeta]:
+        return list(self.get_meta().frames)
+
+    def remove_frames_by_ids(self, ids: Sequence[int]) -> None:
+        """Mark these frames deleted, keeping frames deleted before (the server's PATCH replaces the list)."""
+        deleted = sorted(set(self.get_meta().deleted_frames) | set(ids))
+        self._patch_meta({"deleted_frames": deleted})
+
+    def _patch_meta(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def download_frames(
+        self,
+        frame_ids: Sequence[int],
+        *,
+        image_extension: str | None = None,
+        outdir: StrPath = ".",
+        quality: str = "original",
+        filename_pattern: str = "frame_{frame_id:06d}{frame_ext}",
+        overwrite: bool = False,
+    ) -> list[Path]:
+        """Save frames as image files (several fetched at once); returns the paths in `frame_ids` order.
+
+        The server's bytes are written as they are, unless `image_extension` asks for another
+        format than the server's, in which case the image is converted. Existing files are an
+        error unless `overwrite=True`.
+        """
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        wanted_ext = ("." + image_extension.lstrip(".").lower()) if image_extension else None
+
+        def fetch(frame_id: int) -> Path:
+            _, response = self.api.retrieve_data(
+                self._id, number=frame_id, quality=quality, type="frame", _parse_response=False
+            )
+            data = response.data
+            server_ext = _EXTENSIONS.get(response.headers.get("Content-Type", "").split(";")[0]) or _sniff_extension(data)
+            ext = wanted_ext or server_ext
+            path = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
+            if path.exists() and not overwrite:
+                raise OutputExistsError(f"{path} already exists; pass overwrite=True to replace it", filename=str(path))
+            with atomic_writer(path, "wb") as f:
+                if _same_format(ext, server_ext):
+                    f.write(data)
+                else:
+                    _convert(data, f, ext)
+            return path
+
+        return parallel_map(fetch, list(frame_ids), max_workers=self._client.config.max_parallel_transfers)
+
+
+def _same_format(a: str, b: str) -> bool:
+    jpeg = {".jpg", ".jpeg", ".jpe"}
+    return a == b or (a in jpeg and b in jpeg)
+
+
+def _sniff_extension(data: bytes) -> str:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        mime = Image.MIME.get(im.format or "", "")
+    return _EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ".jpg"
+
+
+def _convert(data: bytes, out: IO[bytes], ext: str) -> None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        fmt = Image.registered_extensions().get(ext)
+        if fmt is None:
+            raise ValueError(f"unknown image extension {ext!r}")
+        if fmt == "JPEG" and im.mode not in ("RGB", "L"):
+            im = im.convert("RGB")
+        im.save(out, format=fmt)

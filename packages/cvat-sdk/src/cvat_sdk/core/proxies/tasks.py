@@ -1,0 +1,246 @@
+"""Tasks: create from local, shared or remote data; frames, annotations, exports, backups."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cvat_api import Model, models
+
+from ..exceptions import CvatSdkException
+from ..progress import ProgressReporter
+from ..transfers import DataUploader
+from ._generated.tasks import TaskBase, TasksRepoBase
+from .annotations import AnnotationCrudMixin
+from .exports import DownloadBackupMixin, ExportDatasetMixin
+from .imports import upload_and_wait
+from .media import MediaMixin
+from .model_proxy import (
+    ModelBatchDeleteMixin,
+    ModelCreateMixin,
+    ModelDeleteMixin,
+    ModelListMixin,
+    ModelRetrieveMixin,
+    ModelUpdateMixin,
+)
+
+if TYPE_CHECKING:
+    from .jobs import Job
+
+StrPath = str | os.PathLike[str]
+# Keys of DataRequest that come from `resources`, not from data_params.
+_RESOURCE_KEYS = frozenset({"client_files", "server_files", "remote_files"})
+
+
+class ResourceType(Enum):
+    """Where task data comes from: this machine, the server's share, or URLs."""
+
+    LOCAL = 0
+    SHARE = 1
+    REMOTE = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class InvalidDataParamsError(CvatSdkException, ValueError):
+    """data_params holds keys the server does not know (they would be silently ignored)."""
+
+
+class TaskCreationError(CvatSdkException):
+    """A task was created on the server but a later step failed; `task_id` names it for cleanup or retry."""
+
+    def __init__(self, message: str, *, task_id: int, step: str) -> None:
+        super().__init__(message)
+        self.task_id = task_id
+        self.step = step
+
+
+def build_data_request(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The data parameters to send: image_quality 70 by default; `frame_step` becomes frame_filter.
+
+    Keys DataRequest does not have raise InvalidDataParamsError instead of being dropped.
+    """
+    data: dict[str, Any] = {"image_quality": 70}
+    params = dict(params or {})
+    frame_step = params.pop("frame_step", None)
+    if frame_step is not None:
+        data["frame_filter"] = f"step={frame_step}"
+    known = set(models.DataRequest._attr_names) - _RESOURCE_KEYS
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise InvalidDataParamsError(
+            f"unknown data_params {unknown}; accepted: frame_step, {', '.join(sorted(known))}"
+            + (" (files are given as `resources`)" if set(unknown) & _RESOURCE_KEYS else "")
+        )
+    data.update({k: (v.value if isinstance(v, Enum) else v) for k, v in params.items() if v is not None})
+    return data
+
+
+class Task(
+    TaskBase,
+    ModelUpdateMixin,
+    ModelDeleteMixin,
+    AnnotationCrudMixin,
+    MediaMixin,
+    ExportDatasetMixin,
+    DownloadBackupMixin,
+):
+    """A task on the server."""
+
+    def upload_data(
+        self,
+        resources: Sequence[StrPath],
+        *,
+        resource_type: ResourceType = ResourceType.LOCAL,
+        pbar: ProgressReporter | None = None,
+        params: Mapping[str, Any] | None = None,
+        wait_for_completion: bool = True,
+        status_check_period: float | None = None,
+    ) -> str:
+        """Attach data to the task; returns the server's request id.
+
+        LOCAL files are uploaded (in parallel, in the given order); SHARE paths and REMOTE URLs
+        are passed to the server. With `wait_for_completion`, returns once the task is ready
+        and this object is refreshed.
+        """
+        data = build_data_request(params)
+        if resource_type is ResourceType.LOCAL:
+            files = [Path(r) for r in resources]
+            if str(data.get("sorting_method", "")).lower() == "predefined":
+                data.setdefault("upload_file_order", [f.name for f in files])
+            uploader = DataUploader(self._client.api_client, self._client._transfer_settings(), logger=self._client.logger)
+            response = uploader.upload_files(f"/api/tasks/{self.id}/data/", files, data_params=data, pbar=pbar)
+            rq_id = str(response.json()["rq_id"])
+        else:
+            key = "server_files" if resource_type is ResourceType.SHARE else "remote_files"
+            data[key] = [os.fspath(r) for r in resources]
+            rq, _ = self.api.create_data(self.id, data_request=data)
+            rq_id = str(rq.rq_id if isinstance(rq, Model) else rq["rq_id"])
+        if wait_for_completion:
+            self._client.logger.info("Awaiting creation of task %s...", self.id)
+            self._client.wait_for_completion(
+                rq_id, status_check_period=status_check_period, log_prefix=f"Task {self.id} creation"
+            )
+            self.fetch()
+        return rq_id
+
+    def import_annotations(
+        self,
+        format_name: str,
+        filename: StrPath,
+        *,
+        conv_mask_to_poly: bool | None = None,
+        status_check_period: float | None = None,
+        pbar: ProgressReporter | None = None,
+    ) -> None:
+        """Upload an annotation file in `format_name` (e.g. "CVAT 1.1") and wait until it is imported."""
+        upload_and_wait(
+            self._client,
+            f"/api/tasks/{self.id}/annotations/",
+            filename,
+            query={"format": format_name, "conv_mask_to_poly": conv_mask_to_poly},
+            what=f"Annotation import into task {self.id}",
+            status_check_period=status_check_period,
+            pbar=pbar,
+        )
+        self._client.logger.info("Annotation file '%s' for task #%s uploaded", filename, self.id)
+
+    def get_jobs(self) -> list[Job]:
+        return self._client.jobs.list(task_id=self.id)
+
+    def get_labels(self) -> list[models.Label]:
+        return [label._model for label in self._client.labels.list(task_id=self.id)]  # type: ignore[misc]
+
+    def _patch_meta(self, values: dict[str, Any]) -> None:
+        self.api.partial_update_data_meta(self.id, patched_data_meta_write_request=values)
+
+
+class TasksRepo(
+    TasksRepoBase,
+    ModelCreateMixin[Task],
+    ModelRetrieveMixin[Task],
+    ModelListMixin[Task],
+    ModelBatchDeleteMixin[Task],
+):
+    _entity_type = Task
+
+    def create_from_data(
+        self,
+        spec: models.TaskWriteRequest | Mapping[str, Any],
+        resources: Sequence[StrPath],
+        *,
+        resource_type: ResourceType = ResourceType.LOCAL,
+        data_params: Mapping[str, Any] | None = None,
+        annotation_path: StrPath = "",
+        annotation_format: str = "CVAT XML 1.1",
+        status_check_period: float | None = None,
+        pbar: ProgressReporter | None = None,
+    ) -> Task:
+        """Create a task, attach its data and (optionally) import annotations; returns it ready.
+
+        Input is checked before anything is created. If a later step fails, TaskCreationError
+        says which and carries `task_id`.
+        """
+        spec_dict = spec.to_dict() if isinstance(spec, Model) else dict(spec)
+        if spec_dict.get("project_id") and spec_dict.get("labels"):
+            raise CvatSdkException(
+                "Can't set labels to a task inside a project: tasks inside a project use the project's labels"
+            )
+        build_data_request(data_params)  # validate now, before creating anything
+        if resource_type is ResourceType.LOCAL:
+            missing = [str(r) for r in resources if not Path(r).is_file()]
+            if missing:
+                raise FileNotFoundError(f"task data files not found: {', '.join(missing[:10])}" + (" …" if len(missing) > 10 else ""))
+        if annotation_path and not Path(annotation_path).is_file():
+            raise FileNotFoundError(f"annotation file not found: {annotation_path}")
+        if not resources:
+            raise ValueError("no resources given: a task needs data")
+
+        task = self.create(spec)
+        self._client.logger.info("Created task ID: %s NAME: %s", task.id, task.name)
+        step = "data upload"
+        try:
+            task.upload_data(
+                resources,
+                resource_type=resource_type,
+                params=data_params,
+                pbar=pbar,
+                status_check_period=status_check_period,
+            )
+            if annotation_path:
+                step = "annotation import"
+                task.import_annotations(annotation_format, annotation_path, status_check_period=status_check_period)
+                task.fetch()
+        except Exception as e:
+            raise TaskCreationError(f"task {task.id} was created, but its {step} failed: {e}", task_id=task.id, step=step) from e
+        return task
+
+    def create_from_backup(
+        self,
+        filename: StrPath,
+        *,
+        status_check_period: float | None = None,
+        pbar: ProgressReporter | None = None,
+    ) -> Task:
+        """Restore a task from a backup file; returns the new task."""
+        request = upload_and_wait(
+            self._client,
+            "/api/tasks/backup/",
+            filename,
+            query={},
+            what="Task backup import",
+            status_check_period=status_check_period,
+            pbar=pbar,
+        )
+        self._client.logger.info("Task has been imported successfully. Task ID: %s", request.result_id)
+        return self.retrieve(request.result_id)
+
+    def remove_by_ids(self, task_ids: Sequence[int], /) -> None:
+        super().remove_by_ids(task_ids)

@@ -1,0 +1,258 @@
+"""Client behaviour that needs no CVAT server: scheme deduction, versions, auth, org context, polling."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from packaging.version import Version
+
+from cvat_sdk import Client, Config, make_client
+from cvat_sdk.core import polling
+from cvat_sdk.core.client import is_supported_server
+from cvat_sdk.core.exceptions import (
+    BackgroundRequestException,
+    BackgroundRequestTimeoutError,
+    IncompatibleVersionException,
+    InvalidHostException,
+    LoginError,
+)
+from cvat_sdk.core.progress import ProgressReporter
+
+ABOUT = {"name": "CVAT", "description": "", "version": "2.42.0", "logo_url": "", "subtitle": ""}
+
+
+def _about(version: str = "2.42.0") -> dict:
+    return {**ABOUT, "version": version}
+
+
+@pytest.fixture(autouse=True)
+def _no_sleep(monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(polling, "sleep", slept.append)
+    return slept
+
+
+@pytest.mark.parametrize(
+    ("version", "supported"),
+    [
+        ("2.41.9", False),
+        ("2.42.0", True),
+        ("2.42.7", True),
+        ("2.42.0.post3", True),
+        ("2.43.0rc1", True),
+        ("2.43.12", True),
+        ("2.44.0", False),
+        ("2.44.0rc1", False),
+        ("3.42.0", False),
+    ],
+)
+def test_supported_server_versions(version: str, supported: bool) -> None:
+    assert is_supported_server(Version(version), Client.SUPPORTED_SERVER_VERSIONS) is supported
+
+
+def test_scheme_is_deduced_https_first_then_http(scripted, caplog) -> None:
+    scripted.always(json=_about())
+    host = f"127.0.0.1:{scripted.port}/"  # no scheme, trailing slash
+    with caplog.at_level(logging.WARNING):
+        client = Client(host)
+    assert client.api_map.host == f"http://127.0.0.1:{scripted.port}"
+    assert "HTTPS" in caplog.text
+    assert all(r.path == "/api/server/about" for r in scripted.requests)
+
+
+def test_a_401_on_the_probe_counts_as_found(scripted) -> None:
+    scripted.always(401, json={"detail": "auth"})
+    client = Client(f"127.0.0.1:{scripted.port}", check_server_version=False)
+    assert client.api_map.host.startswith("http://")
+
+
+def test_no_server_and_bad_schemes_raise_invalid_host(free_port) -> None:
+    with pytest.raises(InvalidHostException, match="No CVAT server found"):
+        Client(f"127.0.0.1:{free_port}")
+    with pytest.raises(InvalidHostException, match="ftp"):
+        Client("ftp://example.com")
+    with pytest.raises(InvalidHostException, match="no host"):
+        Client("http://")
+
+
+def test_explicit_scheme_skips_detection_and_keeps_port(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(f"HTTP://127.0.0.1:{scripted.port}//")
+    assert client.api_map.host == f"http://127.0.0.1:{scripted.port}"
+    assert len(scripted.requests) == 1  # only the version check
+
+
+def test_unsupported_server_warns_or_raises(scripted, caplog) -> None:
+    scripted.always(json=_about("2.50.1"))
+    with caplog.at_level(logging.WARNING):
+        Client(scripted.url)
+    assert "2.50.1" in caplog.text and "not compatible" in caplog.text
+    with pytest.raises(IncompatibleVersionException, match="2.50.1"):
+        Client(scripted.url, config=Config(allow_unsupported_server=False))
+
+
+def test_organization_context_restores_even_on_errors(scripted) -> None:
+    scripted.always(json=_about())
+    client = Client(scripted.url)
+    assert client.organization_slug is None
+    client.organization_slug = ""
+    with pytest.raises(RuntimeError), client.organization_context("team"):
+        assert client.organization_slug == "team"
+        raise RuntimeError("boom")
+    assert client.organization_slug == ""
+    with client.organization_context(None):
+        assert client.organization_slug is None
+    scripted.reply(json={"count": 0, "next": None, "previous": None, "results": []})
+    client.api_client.users_api.list()
+    assert scripted.requests[-1].header("X-Organization") == ""
+
+
+def _request(status: str, progress: float | None = None, message: str = "") -> dict:
+    return {
+        "status": status,
+        "message": message,
+        "id": "rq-1",
+        "progress": progress,
+        "created_date": "2026-01-01T00:00:00Z",
+        "operation": {"type": "export:dataset", "target": "task"},
+        "result_url": "http://x/result" if status == "finished" else None,
+    }
+
+
+class _Recorder(ProgressReporter):
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def start2(self, total, *, desc=None, **kwargs) -> None:
+        self.events.append(("start", total))
+
+    def advance(self, delta) -> None:
+        self.events.append(("advance", delta))
+
+    def finish(self) -> None:
+        self.events.append(("finish",))
+
+
+def test_wait_for_completion_polls_fast_then_backs_off(scripted, _no_sleep) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url, config=Config(status_check_period=2))
+    for status, progress in [("queued", None), ("started", 0.1), ("started", 0.5), ("started", 0.9), ("finished", 1.0)]:
+        scripted.reply(json=_request(status, progress))
+    pbar = _Recorder()
+    request, response = client.wait_for_completion("rq-1", pbar=pbar)
+    assert str(request.status) == "finished" and response.status == 200
+    assert _no_sleep[0] == pytest.approx(0.1) and _no_sleep == sorted(_no_sleep) and max(_no_sleep) <= 2
+    assert pbar.events[0] == ("start", 100) and pbar.events[-1] == ("finish",)
+    assert sum(e[1] for e in pbar.events if e[0] == "advance") == 100
+
+
+def test_wait_for_completion_raises_the_servers_message(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    scripted.reply(json=_request("failed", message="Unsupported format"))
+    with pytest.raises(BackgroundRequestException, match="Unsupported format"):
+        client.wait_for_completion("rq-1")
+
+
+def test_wait_for_completion_times_out(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url, config=Config(status_check_period=1))
+    scripted.always(json=_request("started", 0.2))
+    with pytest.raises(BackgroundRequestTimeoutError) as info:
+        client.wait_for_completion("rq-1", timeout=3)
+    assert info.value.rq_id == "rq-1" and isinstance(info.value, TimeoutError)
+
+
+def _login_reply(scripted, *, cookies: bool, key: str | None) -> None:
+    headers = []
+    if cookies:
+        headers = [("Set-Cookie", "csrftoken=c1; Path=/"), ("Set-Cookie", "sessionid=s1; Path=/; HttpOnly")]
+    scripted.reply(json={"key": key} if key else {}, headers=headers)
+
+
+def test_login_uses_session_cookies_with_csrf(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    _login_reply(scripted, cookies=True, key="k" * 40)
+    client.login(("user", "pw"))
+    assert client.has_credentials()
+    scripted.reply(json={"detail": "ok"})
+    client.logout()
+    logout = scripted.requests[-1]
+    assert logout.path == "/api/auth/logout" and logout.header("X-CSRFToken") == "c1"
+    assert logout.header("Origin") == scripted.url and "Authorization" not in logout.headers
+    assert not client.has_credentials()
+
+
+def test_login_falls_back_to_the_token_when_cookies_are_dropped(scripted, caplog) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    _login_reply(scripted, cookies=False, key="abc123")
+    with caplog.at_level(logging.WARNING):
+        client.login(("user", "pw"))
+    assert "token" in caplog.text
+    scripted.reply(json={"count": 0, "next": None, "previous": None, "results": []})
+    client.api_client.tasks_api.list()
+    assert scripted.requests[-1].header("Authorization") == "Token abc123"
+
+
+def test_login_without_cookies_or_token_is_a_clear_error(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    _login_reply(scripted, cookies=False, key=None)
+    with pytest.raises(LoginError, match="neither session cookies nor a token"):
+        client.login(("user", "pw"))
+
+
+def test_access_token_from_argument_or_environment_is_sent_as_bearer(scripted, monkeypatch) -> None:
+    scripted.always(json=_about())
+    monkeypatch.setenv("CVAT_ACCESS_TOKEN", "env-token")
+    client = make_client(scripted.url)
+    assert client.has_credentials()
+    client.get_server_version()
+    assert scripted.requests[-1].header("Authorization") == "Bearer env-token"
+    client = make_client("127.0.0.1", port=scripted.port, access_token="arg-token")
+    client.get_server_version()
+    assert scripted.requests[-1].header("Authorization") == "Bearer arg-token"
+
+
+def test_basic_credentials_are_never_sent_per_request(scripted) -> None:
+    scripted.reply(json=_about())
+    _login_reply(scripted, cookies=True, key="k")
+    client = make_client(scripted.url, credentials=("user", "secret-pw"))
+    scripted.reply(json={"count": 0, "next": None, "previous": None, "results": []})
+    client.api_client.tasks_api.list()
+    assert all("Basic" not in (r.header("Authorization") or "") for r in scripted.requests)
+
+
+def _page(ids: list[int], next_url: str | None) -> dict:
+    results = [{"url": "", "id": i, "name": f"t{i}", "jobs": {"count": 0, "completed": 0, "validation": 0}, "labels": {"url": ""}} for i in ids]
+    return {"count": 5, "next": next_url, "previous": None, "results": results}
+
+
+def test_list_asks_for_everything_at_once_and_passes_filters(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    scripted.reply(json=_page([1, 2, 3], None))
+    tasks = client.tasks.list(project_id=7, filter='{"==":[{"var":"status"},"annotation"]}', sort="-id")
+    assert [t.id for t in tasks] == [1, 2, 3]
+    q = scripted.requests[-1].query
+    assert q["page_size"] == ["all"] and q["project_id"] == ["7"] and q["sort"] == ["-id"] and q["page"] == ["1"]
+    scripted.reply(json=_page([1, 2], "next"))
+    scripted.reply(json=_page([3], None))
+    assert [t.id for t in client.tasks.iterate(page_size=2)] == [1, 2, 3]
+    assert [r.query["page"] for r in scripted.requests[-2:]] == [["1"], ["2"]]
+    scripted.reply(json=_page([4], None))
+    raw = client.tasks.list(return_json=True)
+    assert isinstance(raw, list) and raw[0]["id"] == 4
+
+
+def test_entities_compare_by_id_and_print_sensibly(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    scripted.reply(json=_page([1, 1, 2], None))
+    a, b, c = client.tasks.list()
+    assert a == b and a != c and len({a, b, c}) == 2
+    assert repr(a) == "<Task: id=1>" and "'name': 't1'" in str(a)
+    assert client.tasks is client.tasks
