@@ -13,8 +13,8 @@ def _bytes(body: Any) -> bytes:
         return b""
     if isinstance(body, str):
         return body.encode("utf-8")
-    if hasattr(body, "read"):
-        return b""  # streamed bodies: compared by the other matchers only
+    if hasattr(body, "getvalue"):  # vcrpy hands streamed request bodies over as BytesIO
+        return bytes(body.getvalue())
     return bytes(body)
 
 

@@ -59,6 +59,8 @@ def scrub_body(body: Any) -> Any:
     """A JSON body with secret fields replaced; other text with known secrets replaced."""
     if body is None:
         return body
+    if hasattr(body, "getvalue"):  # vcrpy hands streamed request bodies over as BytesIO
+        body = body.getvalue()
     raw = body.encode("utf-8") if isinstance(body, str) else body
     if not isinstance(raw, (bytes, bytearray)):
         return body

@@ -37,7 +37,7 @@ class ExportMixinBase(Entity):
             raise ValueError("cloud_storage_id must be given when location is Location.CLOUD_STORAGE")
         to_cloud = loc is Location.CLOUD_STORAGE or (loc is None and self._default_target_is_cloud())
         if not to_cloud and path.exists() and not overwrite:
-            raise OutputExistsError(f"{path} already exists; pass overwrite=True to replace it", filename=str(path))
+            raise OutputExistsError(path)
         if loc is not None:
             query["location"] = loc.value
         if cloud_storage_id:

@@ -75,6 +75,14 @@ class MediaMixin(Entity):
         out.mkdir(parents=True, exist_ok=True)
         wanted_ext = ("." + image_extension.lstrip(".").lower()) if image_extension else None
 
+        if not overwrite:  # fail before any request; the extension may depend on the server's format
+            exts = [wanted_ext] if wanted_ext else sorted(set(_EXTENSIONS.values()) | {".jpeg"})
+            for frame_id in frame_ids:
+                for ext in exts:
+                    candidate = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
+                    if candidate.exists():
+                        raise OutputExistsError(candidate)
+
         def fetch(frame_id: int) -> Path:
             _, response = self.api.retrieve_data(
                 self._id, number=frame_id, quality=quality, type="frame", _parse_response=False
@@ -84,7 +92,7 @@ class MediaMixin(Entity):
             ext = wanted_ext or server_ext
             path = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
             if path.exists() and not overwrite:
-                raise OutputExistsError(f"{path} already exists; pass overwrite=True to replace it", filename=str(path))
+                raise OutputExistsError(path)
             with atomic_writer(path, "wb") as f:
                 if _same_format(ext, server_ext):
                     f.write(data)

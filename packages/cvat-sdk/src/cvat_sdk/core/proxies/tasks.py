@@ -12,7 +12,7 @@ from cvat_api import Model, models
 
 from ..exceptions import CvatSdkException
 from ..progress import ProgressReporter
-from ..transfers import DataUploader
+from ..transfers import DataUploader, MissingFilesError
 from ._generated.tasks import TaskBase, TasksRepoBase
 from .annotations import AnnotationCrudMixin
 from .exports import DownloadBackupMixin, ExportDatasetMixin
@@ -195,9 +195,9 @@ class TasksRepo(
             )
         build_data_request(data_params)  # validate now, before creating anything
         if resource_type is ResourceType.LOCAL:
-            missing = [str(r) for r in resources if not Path(r).is_file()]
+            missing = [r for r in resources if not Path(r).is_file()]
             if missing:
-                raise FileNotFoundError(f"task data files not found: {', '.join(missing[:10])}" + (" …" if len(missing) > 10 else ""))
+                raise MissingFilesError(missing)
         if annotation_path and not Path(annotation_path).is_file():
             raise FileNotFoundError(f"annotation file not found: {annotation_path}")
         if not resources:

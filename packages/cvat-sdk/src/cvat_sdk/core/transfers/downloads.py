@@ -1,0 +1,238 @@
+"""Downloader: a GET streamed to a temp file next to the target, renamed into place only when complete.
+
+The length is checked against Content-Length (or Content-Range). An interrupted transfer is
+resumed with a Range request (guarded by If-Range when the server sent a validator); if the
+server ignores the Range, the download starts over. Transient failures (connection errors,
+timeouts, 408/425/429/500-class gateway errors) are retried; a failed download leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import BinaryIO
+
+import cvat_api
+from cvat_api.exceptions import TransportError
+
+from ..progress import ProgressReporter
+from ..utils import create_sibling_temp
+from .errors import DownloadError, OutputExistsError
+from .reporting import SharedProgress
+from .settings import TransferSettings
+from .transport import (
+    LOGGER_NAME,
+    Failure,
+    Retrier,
+    Transport,
+    Verdict,
+    as_resendable,
+    failure_from_exception,
+    failure_from_response,
+)
+
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+
+
+class _Truncated(Exception):
+    """The body ended before the announced length."""
+
+
+class Downloader:
+    """Downloads files from the server with the client's auth."""
+
+    def __init__(
+        self,
+        api_client: cvat_api.ApiClient,
+        settings: TransferSettings | None = None,
+        *,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.api_client = api_client
+        self.settings = settings or TransferSettings()
+        self.logger = logger or logging.getLogger(LOGGER_NAME)
+
+    def download_file(
+        self,
+        url: str,
+        output_path: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        pbar: ProgressReporter | None = None,
+        timeout: float | tuple[float, float] | None = None,
+    ) -> Path:
+        """GET `url` (absolute or host-relative) into `output_path`; returns the path.
+
+        Raises OutputExistsError if the target exists and `overwrite` is false, DownloadError
+        (naming the target) when the download fails; no partial file is left either way.
+        """
+        output = Path(output_path)
+        if output.is_dir():
+            raise DownloadError(f"{output} is a directory", filename=output)
+        if output.exists() and not overwrite:
+            raise OutputExistsError(output)
+        transport = Transport(self.api_client, self.settings, self.logger, threading.Event())
+        fd, tmp = create_sibling_temp(output, ".part")
+        try:
+            with os.fdopen(fd, "wb") as sink:
+                _Download(transport, url, output, sink, SharedProgress(pbar), timeout).run()
+            _move_into_place(tmp, output, overwrite=overwrite)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if isinstance(e, FileExistsError):
+                raise
+            raise DownloadError(f"Downloading {url} to {output} failed: {e}", filename=output) from e
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        return output
+
+
+def _move_into_place(tmp: Path, output: Path, *, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, output)
+        return
+    try:
+        os.link(tmp, output)  # fails if the target appeared meanwhile: never clobber it
+    except FileExistsError:
+        raise OutputExistsError(output) from None
+    except OSError:  # no hard links on this file system
+        if output.exists():
+            raise OutputExistsError(output) from None
+        os.replace(tmp, output)
+        return
+    tmp.unlink()
+
+
+class _Download:
+    """The request loop of one download."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        url: str,
+        output: Path,
+        sink: BinaryIO,
+        progress: SharedProgress,
+        timeout: float | tuple[float, float] | None,
+    ) -> None:
+        self._t = transport
+        self._url = url
+        self._output = output
+        self._sink = sink
+        self._progress = progress
+        self._timeout = timeout
+        self._account = progress.account()
+        self._received = 0
+        self._best = 0
+        self._total: int | None = None
+        self._validator: str | None = None
+        self._started = False
+
+    def run(self) -> None:
+        retrier = self._t.retrier(f"Downloading {self._url} to {self._output}", [str(self._output)], DownloadError)
+        try:
+            while True:
+                failure = self._attempt(retrier)
+                if failure is None:
+                    return
+                retrier.retry_or_raise(failure)
+        finally:
+            if self._started:
+                self._progress.reporter.finish()
+
+    def _attempt(self, retrier: Retrier) -> Failure | None:
+        """One GET; None when the file is complete, else the failure to retry (or raise)."""
+        headers = {"Accept-Encoding": "identity"}
+        resuming = self._received > 0
+        if resuming:
+            headers["Range"] = f"bytes={self._received}-"
+            if self._validator:
+                headers["If-Range"] = self._validator
+        try:
+            response = self._t.send("GET", self._url, headers=headers, stream=True, timeout=self._timeout)
+        except TransportError as e:
+            return as_resendable(failure_from_exception(e))
+        with response:
+            if response.status == 416 and resuming:
+                if self._total == self._received:
+                    return None  # it was complete after all
+                self._discard()
+                return Failure(Verdict.UNPROCESSED, DownloadError("the server refused the range; starting over"))
+            if response.status == 206 and resuming:
+                if self._range_start(response) != self._received:
+                    self._discard()
+                    return Failure(Verdict.UNPROCESSED, DownloadError("the server sent another range; starting over"))
+                self._t.logger.info("Downloading %s: resuming at byte %d", self._output, self._received)
+            elif response.status == 200:
+                if resuming:
+                    self._t.logger.info("Downloading %s: the server cannot resume; starting over", self._output)
+                self._restart(response)
+            elif 200 <= response.status < 300:
+                return Failure(
+                    Verdict.FATAL, DownloadError(f"unexpected answer {response.status}", filename=self._output)
+                )
+            else:
+                return as_resendable(failure_from_response(response))
+            try:
+                self._copy(response)
+            except TransportError as e:
+                failure = as_resendable(failure_from_exception(e))
+            except _Truncated as e:
+                failure = Failure(Verdict.UNPROCESSED, e)
+            else:
+                return None
+        if self._received > self._best:  # new bytes: the next failure starts a fresh count
+            self._best = self._received
+            retrier.succeeded()
+        return failure
+
+    def _discard(self) -> None:
+        """Forget what was received."""
+        self._sink.seek(0)
+        self._sink.truncate()
+        self._received = 0
+        self._account.reset()
+        self._validator = None
+
+    def _restart(self, response: cvat_api.ApiResponse) -> None:
+        """A full (200) answer: write from the start; learn the length and a validator."""
+        self._discard()
+        length = response.headers.get("Content-Length")
+        encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
+        self._total = int(length) if length and length.isdigit() and not encoded else None
+        self._validator = response.headers.get("ETag") or response.headers.get("Last-Modified")
+        if not self._started:
+            self._progress.reporter.start2(
+                total=self._total or 0,
+                desc=f"Downloading {self._output.name}",
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+            )
+            self._started = True
+
+    def _range_start(self, response: cvat_api.ApiResponse) -> int | None:
+        match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+        if not match:
+            return None
+        if match.group(3) != "*":
+            total = int(match.group(3))
+            if self._total is not None and total != self._total:
+                return None  # a different file now: start over
+            self._total = total
+        return int(match.group(1))
+
+    def _copy(self, response: cvat_api.ApiResponse) -> None:
+        for chunk in response.stream(self._t.settings.download_chunk_size):
+            self._sink.write(chunk)
+            self._received += len(chunk)
+            self._account.add(len(chunk))
+        if self._total is not None and self._received != self._total:
+            raise _Truncated(f"received {self._received} of {self._total} bytes")
