@@ -10,6 +10,7 @@ import cvat_api
 import pytest
 from cvat_sdk.core.progress import ProgressReporter
 
+from tests.sdk.fixtures import client, client2, images  # noqa: F401 - fixtures for the server-facing tests
 from tests.sdk.transfer_server import FakeCvat
 
 
@@ -24,11 +25,11 @@ def fake_cvat(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeCvat]:
 @pytest.fixture
 def fake_cvat_client(fake_cvat: FakeCvat) -> Iterator[cvat_api.ApiClient]:
     """An ApiClient for the fake server (token auth, so no session cookies are involved)."""
-    client = cvat_api.ApiClient(
+    api_client = cvat_api.ApiClient(
         cvat_api.Configuration(host=fake_cvat.url, api_key={"tokenAuth": "test-token"}, retries=0)
     )
-    yield client
-    client.close()
+    yield api_client
+    api_client.close()
 
 
 @pytest.fixture

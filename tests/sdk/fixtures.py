@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from cvat_sdk import Client, Config, make_client
+
 from tests.conftest import REPO_ROOT
 
 IMAGES = REPO_ROOT / "tests" / "data" / "images"

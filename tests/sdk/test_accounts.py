@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from cvat_sdk.core.proxies.organizations import Organization
 from cvat_sdk.core.proxies.users import User
 from cvat_sdk.exceptions import ForbiddenException
-from tests.sdk.fixtures import TASK_SPEC, client, client2, images  # noqa: F401
+
+from tests.sdk.fixtures import TASK_SPEC
 
 pytestmark = pytest.mark.server
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from packaging.version import Version
-
 from cvat_sdk import Client, Config, make_client
 from cvat_sdk.core import polling
 from cvat_sdk.core.client import is_supported_server
@@ -18,6 +16,7 @@ from cvat_sdk.core.exceptions import (
     LoginError,
 )
 from cvat_sdk.core.progress import ProgressReporter
+from packaging.version import Version
 
 ABOUT = {"name": "CVAT", "description": "", "version": "2.42.0", "logo_url": "", "subtitle": ""}
 
@@ -227,7 +226,16 @@ def test_basic_credentials_are_never_sent_per_request(scripted) -> None:
 
 
 def _page(ids: list[int], next_url: str | None) -> dict:
-    results = [{"url": "", "id": i, "name": f"t{i}", "jobs": {"count": 0, "completed": 0, "validation": 0}, "labels": {"url": ""}} for i in ids]
+    results = [
+        {
+            "url": "",
+            "id": i,
+            "name": f"t{i}",
+            "jobs": {"count": 0, "completed": 0, "validation": 0},
+            "labels": {"url": ""},
+        }
+        for i in ids
+    ]
     return {"count": 5, "next": next_url, "previous": None, "results": results}
 
 

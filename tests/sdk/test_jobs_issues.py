@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image
-
 from cvat_sdk import models
 from cvat_sdk.core.proxies.issues import Comment, Issue
 from cvat_sdk.core.proxies.jobs import Job
-from tests.sdk.fixtures import TASK_SPEC, client, images  # noqa: F401
+from PIL import Image
+
+from tests.sdk.fixtures import TASK_SPEC
 
 pytestmark = pytest.mark.server
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from cvat_sdk.core.proxies.projects import Project
 from cvat_sdk.exceptions import NotFoundException
-from tests.sdk.fixtures import client, images  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -24,7 +22,9 @@ def test_project_crud_tasks_labels_and_annotations(client, images) -> None:
         assert [t.id for t in project.get_tasks()] == [task.id]
         assert sorted(label.name for label in project.get_labels()) == ["car", "person"]
         car = next(label for label in project.get_labels() if label.name == "car")
-        task.set_annotations({"shapes": [{"type": "rectangle", "frame": 1, "label_id": car.id, "points": [0, 0, 4, 4]}]})
+        task.set_annotations(
+            {"shapes": [{"type": "rectangle", "frame": 1, "label_id": car.id, "points": [0, 0, 4, 4]}]}
+        )
         assert len(project.get_annotations().shapes) == 1
         project.update({"name": "renamed project"})
         assert project.name == "renamed project"
@@ -41,7 +41,9 @@ def test_project_dataset_export_import_and_backup(client, images, tmp_path) -> N
     try:
         task = client.tasks.create_from_data({"name": "part", "project_id": project.id}, images[:2])
         car = next(label for label in project.get_labels() if label.name == "car")
-        task.set_annotations({"shapes": [{"type": "rectangle", "frame": 0, "label_id": car.id, "points": [1, 1, 8, 8]}]})
+        task.set_annotations(
+            {"shapes": [{"type": "rectangle", "frame": 0, "label_id": car.id, "points": [1, 1, 8, 8]}]}
+        )
         dataset = tmp_path / "project.zip"
         project.export_dataset("CVAT for images 1.1", dataset, include_images=True)
         with zipfile.ZipFile(dataset) as z:

@@ -6,15 +6,15 @@ import io
 import zipfile
 
 import pytest
-from PIL import Image
-
 from cvat_sdk import models
 from cvat_sdk.core.exceptions import CvatSdkException
 from cvat_sdk.core.proxies.annotations import AnnotationUpdateAction
 from cvat_sdk.core.proxies.tasks import InvalidDataParamsError, ResourceType, Task, TaskCreationError
 from cvat_sdk.core.transfers import OutputExistsError
 from cvat_sdk.exceptions import NotFoundException
-from tests.sdk.fixtures import TASK_SPEC, client, images  # noqa: F401
+from PIL import Image
+
+from tests.sdk.fixtures import TASK_SPEC
 
 pytestmark = pytest.mark.server
 
@@ -83,7 +83,11 @@ def test_annotations_crud(client, images) -> None:
         car = next(label for label in task.get_labels() if label.name == "car")
         spec_id = car.attributes[0].id
         shape = models.LabeledShapeRequest(
-            type="rectangle", frame=0, label_id=car.id, points=[1, 2, 20, 30], attributes=[{"spec_id": spec_id, "value": "4"}]
+            type="rectangle",
+            frame=0,
+            label_id=car.id,
+            points=[1, 2, 20, 30],
+            attributes=[{"spec_id": spec_id, "value": "4"}],
         )
         task.set_annotations(models.LabeledDataRequest(shapes=[shape], tags=[{"frame": 1, "label_id": car.id}]))
         data = task.get_annotations()
@@ -92,7 +96,10 @@ def test_annotations_crud(client, images) -> None:
         task.update_annotations(
             {"shapes": [{**created.to_dict(), "points": [2, 3, 21, 31]}]}, action=AnnotationUpdateAction.UPDATE
         )
-        task.update_annotations({"shapes": [{"type": "polygon", "frame": 1, "label_id": car.id, "points": [0, 0, 5, 0, 5, 5]}]}, action=AnnotationUpdateAction.CREATE)
+        task.update_annotations(
+            {"shapes": [{"type": "polygon", "frame": 1, "label_id": car.id, "points": [0, 0, 5, 0, 5, 5]}]},
+            action=AnnotationUpdateAction.CREATE,
+        )
         data = task.get_annotations()
         assert sorted(s.points for s in data.shapes)[1] == [2, 3, 21, 31] and len(data.shapes) == 2
         task.remove_annotations(ids=[created.id])
@@ -109,7 +116,9 @@ def test_export_import_and_backup_round_trip(client, images, tmp_path) -> None:
     task = client.tasks.create_from_data({**TASK_SPEC, "name": "export"}, images[:2])
     try:
         car = next(label for label in task.get_labels() if label.name == "car")
-        task.set_annotations({"shapes": [{"type": "rectangle", "frame": 0, "label_id": car.id, "points": [1, 1, 9, 9]}]})
+        task.set_annotations(
+            {"shapes": [{"type": "rectangle", "frame": 0, "label_id": car.id, "points": [1, 1, 9, 9]}]}
+        )
         dataset = tmp_path / "dataset.zip"
         task.export_dataset("CVAT for images 1.1", dataset, include_images=False)
         with zipfile.ZipFile(dataset) as z:
@@ -170,7 +179,10 @@ def test_list_filters_and_remove_by_ids(client) -> None:
         found = client.tasks.list(search="filter-", sort="name")
         assert [t.name for t in found] == ["filter-a", "filter-b"]
         assert [t.id for t in client.tasks.list(filter='{"==":[{"var":"name"},"filter-b"]}')] == [b.id]
-        assert [t.name for t in client.tasks.iterate(page_size=1, search="filter-", sort="name")] == ["filter-a", "filter-b"]
+        assert [t.name for t in client.tasks.iterate(page_size=1, search="filter-", sort="name")] == [
+            "filter-a",
+            "filter-b",
+        ]
     finally:
         client.tasks.remove_by_ids([a.id, b.id, b.id])  # an id already gone is skipped
     assert not client.tasks.list(search="filter-")

@@ -1,6 +1,6 @@
 """Every model and enum of the CVAT API by its schema name (the cvat-api models, not a copy).
 
-    from cvat_sdk.models import TaskWriteRequest
+from cvat_sdk.models import TaskWriteRequest
 """
 
 from __future__ import annotations

@@ -12,12 +12,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import platformdirs
-from packaging import version as pv
-
 import cvat_api
+import platformdirs
 from cvat_api import ApiClient, Configuration, RetryPolicy, models
 from cvat_api.exceptions import ApiException, TransportError
+from packaging import version as pv
 
 from . import polling
 from .exceptions import (
@@ -31,7 +30,6 @@ from .progress import ProgressReporter
 
 if TYPE_CHECKING:
     from .proxies.cloud_storages import CloudStoragesRepo
-    from .transfers import TransferSettings
     from .proxies.issues import CommentsRepo, IssuesRepo
     from .proxies.jobs import JobsRepo
     from .proxies.labels import LabelsRepo
@@ -42,9 +40,10 @@ if TYPE_CHECKING:
     from .proxies.tasks import TasksRepo
     from .proxies.users import UsersRepo
     from .proxies.webhooks import WebhooksRepo
+    from .transfers import TransferSettings
 
 RepoT = TypeVar("RepoT")
-ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"
+ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
 SCHEME_PROBE_TIMEOUT = 5.0
 
@@ -180,7 +179,9 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:

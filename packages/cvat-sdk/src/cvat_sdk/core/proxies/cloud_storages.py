@@ -35,7 +35,7 @@ class CloudStorage(CloudStorageBase, ModelUpdateMixin, ModelDeleteMixin):
 
 
 class CloudStoragesRepo(
-    CloudStoragesRepoBase,
+    CloudStoragesRepoBase[CloudStorage],
     ModelCreateMixin[CloudStorage],
     ModelRetrieveMixin[CloudStorage],
     ModelListMixin[CloudStorage],

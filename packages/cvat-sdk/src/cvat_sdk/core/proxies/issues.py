@@ -17,7 +17,7 @@ class Comment(CommentBase, ModelUpdateMixin, ModelDeleteMixin):
     """A comment in an issue."""
 
 
-class CommentsRepo(CommentsRepoBase, ModelCreateMixin[Comment], ModelRetrieveMixin[Comment], ModelListMixin[Comment]):
+class CommentsRepo(CommentsRepoBase[Comment], ModelCreateMixin[Comment], ModelRetrieveMixin[Comment], ModelListMixin[Comment]):
     _entity_type = Comment
 
 
@@ -28,5 +28,5 @@ class Issue(IssueBase, ModelUpdateMixin, ModelDeleteMixin):
         return self._client.comments.list(issue_id=self.id)
 
 
-class IssuesRepo(IssuesRepoBase, ModelCreateMixin[Issue], ModelRetrieveMixin[Issue], ModelListMixin[Issue]):
+class IssuesRepo(IssuesRepoBase[Issue], ModelCreateMixin[Issue], ModelRetrieveMixin[Issue], ModelListMixin[Issue]):
     _entity_type = Issue

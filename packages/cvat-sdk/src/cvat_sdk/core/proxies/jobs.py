@@ -55,7 +55,7 @@ class Job(JobBase, ModelUpdateMixin, ModelDeleteMixin, AnnotationCrudMixin, Medi
         self.api.partial_update_data_meta(self.id, patched_job_data_meta_write_request=values)
 
 
-class JobsRepo(JobsRepoBase, ModelCreateMixin[Job], ModelRetrieveMixin[Job], ModelListMixin[Job]):
+class JobsRepo(JobsRepoBase[Job], ModelCreateMixin[Job], ModelRetrieveMixin[Job], ModelListMixin[Job]):
     """Jobs; `create` makes ground-truth jobs (annotation jobs come with their task)."""
 
     _entity_type = Job

@@ -10,7 +10,7 @@ class Label(LabelBase, ModelUpdateMixin, ModelDeleteMixin):
     """A label (with its attributes and, for skeletons, sublabels)."""
 
 
-class LabelsRepo(LabelsRepoBase, ModelRetrieveMixin[Label], ModelListMixin[Label]):
+class LabelsRepo(LabelsRepoBase[Label], ModelRetrieveMixin[Label], ModelListMixin[Label]):
     """Labels; filter with `task_id=`, `project_id=` or `job_id=`. New labels come with a task or project."""
 
     _entity_type = Label

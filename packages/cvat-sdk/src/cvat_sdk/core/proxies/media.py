@@ -16,7 +16,13 @@ from ..utils import atomic_writer
 from .model_proxy import Entity
 
 StrPath = str | os.PathLike[str]
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/bmp": ".bmp", "image/tiff": ".tif", "image/webp": ".webp"}
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tif",
+    "image/webp": ".webp",
+}
 
 
 class MediaMixin(Entity):
@@ -24,7 +30,9 @@ class MediaMixin(Entity):
 
     def get_frame(self, frame_id: int, *, quality: str | None = None) -> io.BytesIO:
         """One frame's image as the server sends it; `quality` is "original" or "compressed" (server default)."""
-        _, response = self.api.retrieve_data(self._id, number=frame_id, quality=quality, type="frame", _parse_response=False)
+        _, response = self.api.retrieve_data(
+            self._id, number=frame_id, quality=quality, type="frame", _parse_response=False
+        )
         return io.BytesIO(response.data)
 
     def get_preview(self) -> io.BytesIO:
@@ -34,7 +42,9 @@ class MediaMixin(Entity):
 
     def download_chunk(self, chunk_id: int, output_file: IO[bytes], *, quality: str | None = None) -> None:
         """Stream one data chunk (a zip of images, or a video segment) into `output_file`."""
-        _, response = self.api.retrieve_data(self._id, number=chunk_id, quality=quality, type="chunk", _parse_response=False)
+        _, response = self.api.retrieve_data(
+            self._id, number=chunk_id, quality=quality, type="chunk", _parse_response=False
+        )
         with response:
             for block in response.stream(1 << 20):
                 output_file.write(block)
@@ -45,7 +55,7 @@ class MediaMixin(Entity):
         return meta  # type: ignore[no-any-return]
 
     def get_frames_info(self) -> list[models.FrameMeta]:
-        return list(self.get_meta().frames)
+        return list(self.get_meta().frames or [])
 
     def remove_frames_by_ids(self, ids: Sequence[int]) -> None:
         """Mark these frames deleted, keeping frames deleted before (the server's PATCH replaces the list)."""
@@ -88,7 +98,9 @@ class MediaMixin(Entity):
                 self._id, number=frame_id, quality=quality, type="frame", _parse_response=False
             )
             data = response.data
-            server_ext = _EXTENSIONS.get(response.headers.get("Content-Type", "").split(";")[0]) or _sniff_extension(data)
+            server_ext = _EXTENSIONS.get(response.headers.get("Content-Type", "").split(";")[0]) or _sniff_extension(
+                data
+            )
             ext = wanted_ext or server_ext
             path = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
             if path.exists() and not overwrite:

@@ -17,7 +17,7 @@ class Membership(MembershipBase, ModelUpdateMixin, ModelDeleteMixin):
     """A user's membership (with a role) in an organization."""
 
 
-class MembershipsRepo(MembershipsRepoBase, ModelRetrieveMixin[Membership], ModelListMixin[Membership]):
+class MembershipsRepo(MembershipsRepoBase[Membership], ModelRetrieveMixin[Membership], ModelListMixin[Membership]):
     _entity_type = Membership
 
 
@@ -38,7 +38,7 @@ class Invitation(InvitationBase, ModelUpdateMixin, ModelDeleteMixin):
 
 
 class InvitationsRepo(
-    InvitationsRepoBase,
+    InvitationsRepoBase[Invitation],
     ModelCreateMixin[Invitation],
     ModelRetrieveMixin[Invitation],
     ModelListMixin[Invitation],

@@ -52,14 +52,16 @@ class Entity(ModelProxy):
         super().__init__(client)
         self._model = model
 
-    def __getattr__(self, name: str) -> Any:
-        # fields a newer server sends that this build has no property for
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self.__dict__["_model"][name]
-        except KeyError:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+    if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt attribute is an error there
+
+        def __getattr__(self, name: str) -> Any:
+            # fields a newer server sends that this build has no property for
+            if name.startswith("_"):
+                raise AttributeError(name)
+            try:
+                return self.__dict__["_model"][name]
+            except KeyError:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
     @property
     def _id(self) -> Any:
@@ -116,7 +118,7 @@ class ModelListMixin(Repo[EntityT]):
         With `return_json=True`, the raw dicts the server sent instead of entities.
         """
         filters.setdefault("page_size", "all")
-        results = []
+        results: list[Any] = []
         for page_model, page_json in self._pages(filters, raw=return_json):
             results.extend(page_json["results"] if return_json else (self._entity(m) for m in page_model.results))
         return results

@@ -11,7 +11,7 @@ class Organization(OrganizationBase, ModelUpdateMixin, ModelDeleteMixin):
 
 
 class OrganizationsRepo(
-    OrganizationsRepoBase,
+    OrganizationsRepoBase[Organization],
     ModelCreateMixin[Organization],
     ModelRetrieveMixin[Organization],
     ModelListMixin[Organization],

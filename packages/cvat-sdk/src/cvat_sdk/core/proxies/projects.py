@@ -73,7 +73,7 @@ class Project(ProjectBase, ModelUpdateMixin, ModelDeleteMixin, ExportDatasetMixi
 
 
 class ProjectsRepo(
-    ProjectsRepoBase,
+    ProjectsRepoBase[Project],
     ModelCreateMixin[Project],
     ModelRetrieveMixin[Project],
     ModelListMixin[Project],

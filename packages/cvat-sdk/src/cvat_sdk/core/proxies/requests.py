@@ -19,5 +19,5 @@ class Request(RequestBase, ModelUpdateMixin):
         return self
 
 
-class RequestsRepo(RequestsRepoBase, ModelRetrieveMixin[Request], ModelListMixin[Request]):
+class RequestsRepo(RequestsRepoBase[Request], ModelRetrieveMixin[Request], ModelListMixin[Request]):
     _entity_type = Request

@@ -115,14 +115,16 @@ class Task(
             files = [Path(r) for r in resources]
             if str(data.get("sorting_method", "")).lower() == "predefined":
                 data.setdefault("upload_file_order", [f.name for f in files])
-            uploader = DataUploader(self._client.api_client, self._client._transfer_settings(), logger=self._client.logger)
+            uploader = DataUploader(
+                self._client.api_client, self._client._transfer_settings(), logger=self._client.logger
+            )
             response = uploader.upload_files(f"/api/tasks/{self.id}/data/", files, data_params=data, pbar=pbar)
             rq_id = str(response.json()["rq_id"])
         else:
             key = "server_files" if resource_type is ResourceType.SHARE else "remote_files"
             data[key] = [os.fspath(r) for r in resources]
             rq, _ = self.api.create_data(self.id, data_request=data)
-            rq_id = str(rq.rq_id if isinstance(rq, Model) else rq["rq_id"])
+            rq_id = str(rq["rq_id"])
         if wait_for_completion:
             self._client.logger.info("Awaiting creation of task %s...", self.id)
             self._client.wait_for_completion(
@@ -163,7 +165,7 @@ class Task(
 
 
 class TasksRepo(
-    TasksRepoBase,
+    TasksRepoBase[Task],
     ModelCreateMixin[Task],
     ModelRetrieveMixin[Task],
     ModelListMixin[Task],
@@ -219,7 +221,9 @@ class TasksRepo(
                 task.import_annotations(annotation_format, annotation_path, status_check_period=status_check_period)
                 task.fetch()
         except Exception as e:
-            raise TaskCreationError(f"task {task.id} was created, but its {step} failed: {e}", task_id=task.id, step=step) from e
+            raise TaskCreationError(
+                f"task {task.id} was created, but its {step} failed: {e}", task_id=task.id, step=step
+            ) from e
         return task
 
     def create_from_backup(

@@ -10,7 +10,7 @@ class User(UserBase, ModelUpdateMixin, ModelDeleteMixin):
     """A user account."""
 
 
-class UsersRepo(UsersRepoBase, ModelRetrieveMixin[User], ModelListMixin[User]):
+class UsersRepo(UsersRepoBase[User], ModelRetrieveMixin[User], ModelListMixin[User]):
     _entity_type = User
 
     def retrieve_current_user(self) -> User:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.basic_organization import BasicOrganization
@@ -58,7 +58,7 @@ class InvitationBase(Entity):
         return self._model.expired
 
 
-class InvitationsRepoBase(Repo):
+class InvitationsRepoBase(Repo[EntityT]):
     """The ``invitations_api`` collection; operations: create, destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'invitations_api'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.basic_user import BasicUser
@@ -148,7 +148,7 @@ class JobBase(Entity):
         return self._model.consensus_replicas
 
 
-class JobsRepoBase(Repo):
+class JobsRepoBase(Repo[EntityT]):
     """The ``jobs_api`` collection; operations: create, destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'jobs_api'

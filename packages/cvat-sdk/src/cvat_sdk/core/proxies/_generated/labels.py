@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.attribute import Attribute
@@ -69,7 +69,7 @@ class LabelBase(Entity):
         return self._model.has_parent
 
 
-class LabelsRepoBase(Repo):
+class LabelsRepoBase(Repo[EntityT]):
     """The ``labels_api`` collection; operations: destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'labels_api'

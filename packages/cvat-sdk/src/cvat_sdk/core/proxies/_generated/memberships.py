@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.basic_user import BasicUser
@@ -53,7 +53,7 @@ class MembershipBase(Entity):
         return self._model.invitation
 
 
-class MembershipsRepoBase(Repo):
+class MembershipsRepoBase(Repo[EntityT]):
     """The ``memberships_api`` collection; operations: destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'memberships_api'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.basic_user import BasicUser
@@ -100,7 +100,7 @@ class ProjectBase(Entity):
         return self._model.assignee_updated_date
 
 
-class ProjectsRepoBase(Repo):
+class ProjectsRepoBase(Repo[EntityT]):
     """The ``projects_api`` collection; operations: create, destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'projects_api'

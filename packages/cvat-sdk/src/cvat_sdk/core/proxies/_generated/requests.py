@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.request import Request
@@ -74,7 +74,7 @@ class RequestBase(Entity):
         return self._model.result_id
 
 
-class RequestsRepoBase(Repo):
+class RequestsRepoBase(Repo[EntityT]):
     """The ``requests_api`` collection; operations: list, retrieve."""
 
     _api_member_name: ClassVar[str] = 'requests_api'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.meta_user import MetaUser
@@ -75,7 +75,7 @@ class UserBase(Entity):
         return self._model.has_analytics_access
 
 
-class UsersRepoBase(Repo):
+class UsersRepoBase(Repo[EntityT]):
     """The ``users_api`` collection; operations: destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'users_api'

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from ..model_proxy import Entity, Repo
+from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
     from cvat_api.models.basic_user import BasicUser
@@ -91,7 +91,7 @@ class WebhookBase(Entity):
         return self._model.last_delivery_date
 
 
-class WebhooksRepoBase(Repo):
+class WebhooksRepoBase(Repo[EntityT]):
     """The ``webhooks_api`` collection; operations: create, destroy, list, partial_update, retrieve."""
 
     _api_member_name: ClassVar[str] = 'webhooks_api'

@@ -1,0 +1,79 @@
+"""The official cvat-sdk 2.42 import paths and names that user code relies on resolve here."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+SURFACE = {
+    "cvat_sdk": ["Client", "Config", "make_client", "models", "__version__"],
+    "cvat_sdk.models": [
+        "TaskWriteRequest", "PatchedTaskWriteRequest", "TaskRead", "DataRequest", "LabeledDataRequest",
+        "PatchedLabeledDataRequest", "LabeledShapeRequest", "LabeledImageRequest", "IssueWriteRequest",
+        "CommentWriteRequest", "PatchedLabelRequest", "Request", "RequestStatus", "About",
+    ],
+    "cvat_sdk.exceptions": [
+        "ApiException", "ApiTypeError", "ApiValueError", "ApiKeyError", "ApiAttributeError", "OpenApiException",
+        "CvatSdkException",
+    ],
+    "cvat_sdk.core.client": ["Client", "Config", "make_client"],
+    "cvat_sdk.core.exceptions": [
+        "CvatSdkException", "InvalidHostException", "IncompatibleVersionException", "BackgroundRequestException",
+    ],
+    "cvat_sdk.core.proxies.tasks": ["ResourceType", "Task", "TasksRepo"],
+    "cvat_sdk.core.proxies.projects": ["Project", "ProjectsRepo"],
+    "cvat_sdk.core.proxies.jobs": ["Job", "JobsRepo"],
+    "cvat_sdk.core.proxies.issues": ["Issue", "Comment", "IssuesRepo", "CommentsRepo"],
+    "cvat_sdk.core.proxies.organizations": ["Organization", "OrganizationsRepo"],
+    "cvat_sdk.core.proxies.users": ["User", "UsersRepo"],
+    "cvat_sdk.core.proxies.types": ["Location"],
+    "cvat_sdk.core.proxies.annotations": ["AnnotationUpdateAction"],
+    "cvat_sdk.core.progress": ["ProgressReporter", "BaseProgressReporter", "NullProgressReporter"],
+    "cvat_sdk.core.helpers": [
+        "get_paginated_collection", "DeferredTqdmProgressReporter", "TqdmProgressReporter", "StreamWithProgress",
+        "expect_status",
+    ],
+    "cvat_sdk.core.utils": ["filter_dict"],
+    "cvat_sdk.api_client": ["ApiClient", "Configuration", "exceptions", "models", "apis"],
+    "cvat_sdk.api_client.exceptions": [
+        "ApiException", "NotFoundException", "UnauthorizedException", "ForbiddenException", "ServiceException",
+    ],
+}  # fmt: skip
+
+API_ATTRS = [
+    "tasks_api", "jobs_api", "projects_api", "server_api", "auth_api", "users_api", "organizations_api",
+    "labels_api", "issues_api", "comments_api", "requests_api", "cloudstorages_api", "memberships_api",
+    "invitations_api", "webhooks_api", "quality_api", "consensus_api", "lambda_api", "assets_api", "events_api",
+    "guides_api", "schema_api",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("module", "names"), SURFACE.items())
+def test_official_names_resolve(module: str, names: list[str]) -> None:
+    mod = importlib.import_module(module)
+    missing = [n for n in names if not hasattr(mod, n)]
+    assert not missing, f"{module} lacks {missing}"
+
+
+def test_low_level_api_attributes_and_no_second_copy() -> None:
+    import cvat_api
+    from cvat_sdk import models
+    from cvat_sdk.api_client import ApiClient
+    from cvat_sdk.api_client import models as api_models
+
+    client = ApiClient()
+    for attr in API_ATTRS:
+        assert getattr(client, attr).api_client is client
+    assert models.TaskRead is cvat_api.models.TaskRead is api_models.TaskRead
+    assert ApiClient is cvat_api.ApiClient
+
+
+def test_enums_and_values_behave_like_the_official_ones() -> None:
+    from cvat_sdk.core.proxies.annotations import AnnotationUpdateAction
+    from cvat_sdk.core.proxies.tasks import ResourceType
+    from cvat_sdk.core.proxies.types import Location
+
+    assert Location.LOCAL == "local" and str(Location.CLOUD_STORAGE) == "cloud_storage"
+    assert str(ResourceType.SHARE) == "share" and ResourceType.REMOTE.value == 2
+    assert AnnotationUpdateAction("delete") is AnnotationUpdateAction.DELETE

@@ -1,0 +1,28 @@
+"""mypy sees precise types on entities and repositories (fields generated from the schema)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mypy import api
+
+CASES = Path(__file__).parent / "typing_cases"
+
+
+def _mypy(path: Path) -> tuple[str, int]:
+    out, err, status = api.run(["--strict", "--no-incremental", "--follow-imports=silent", str(path)])
+    return out + err, status
+
+
+def test_correct_typed_usage_passes() -> None:
+    out, status = _mypy(CASES / "good.py")
+    assert status == 0, out
+
+
+def test_wrong_typed_usage_is_caught() -> None:
+    out, status = _mypy(CASES / "bad.py")
+    assert status == 1
+    lines = {int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line}
+    text = (CASES / "bad.py").read_text().splitlines()
+    expected = {i + 1 for i, line in enumerate(text) if "# E" in line}
+    assert expected <= lines, out
