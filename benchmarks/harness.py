@@ -112,12 +112,14 @@ class Context:
     def reps(self, full: int, quick: int) -> int:
         return quick if self.quick else full
 
-    def child(self, side: str, task: str, timeout: float = 1800, **args: Any) -> dict[str, Any]:
-        """Run `child.py TASK` in a fresh process of `side`'s interpreter; its JSON answer.
+    def child(
+        self, side: str, task: str, timeout: float = 1800, *, script: Path = CHILD, **args: Any
+    ) -> dict[str, Any]:
+        """Run `script TASK` (default child.py) in a fresh process of `side`'s interpreter; its JSON answer.
 
         A child reports a failure of the code under test as {"error": "..."}; that is returned as is.
         """
-        cmd = [str(self.pythons[side]), str(CHILD), task, json.dumps({"side": side, **args})]
+        cmd = [str(self.pythons[side]), str(script), task, json.dumps({"side": side, **args})]
         proc = run_fresh(cmd, timeout=timeout)
         if proc.returncode != 0:
             raise RuntimeError(f"{side} child {task!r} exited with {proc.returncode}:\n{_tail(proc.stderr)}")
