@@ -17,7 +17,9 @@ class Comment(CommentBase, ModelUpdateMixin, ModelDeleteMixin):
     """A comment in an issue."""
 
 
-class CommentsRepo(CommentsRepoBase[Comment], ModelCreateMixin[Comment], ModelRetrieveMixin[Comment], ModelListMixin[Comment]):
+class CommentsRepo(
+    CommentsRepoBase[Comment], ModelCreateMixin[Comment], ModelRetrieveMixin[Comment], ModelListMixin[Comment]
+):
     _entity_type = Comment
 
 

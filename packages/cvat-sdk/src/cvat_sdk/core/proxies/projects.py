@@ -12,13 +12,12 @@ from cvat_api import models
 from ..progress import ProgressReporter
 from ._generated.projects import ProjectBase, ProjectsRepoBase
 from .exports import DownloadBackupMixin, ExportDatasetMixin
-from .imports import upload_and_wait
+from .imports import BackupRestoreMixin, FileImportMixin
 from .model_proxy import (
     ModelBatchDeleteMixin,
     ModelCreateMixin,
     ModelDeleteMixin,
     ModelListMixin,
-    ModelRetrieveMixin,
     ModelUpdateMixin,
 )
 
@@ -28,8 +27,12 @@ if TYPE_CHECKING:
 StrPath = str | os.PathLike[str]
 
 
-class Project(ProjectBase, ModelUpdateMixin, ModelDeleteMixin, ExportDatasetMixin, DownloadBackupMixin):
+class Project(
+    ProjectBase, ModelUpdateMixin, ModelDeleteMixin, FileImportMixin, ExportDatasetMixin, DownloadBackupMixin
+):
     """A project on the server."""
+
+    _resource_path = "projects"
 
     def import_dataset(
         self,
@@ -41,16 +44,14 @@ class Project(ProjectBase, ModelUpdateMixin, ModelDeleteMixin, ExportDatasetMixi
         pbar: ProgressReporter | None = None,
     ) -> None:
         """Upload a dataset file in `format_name` into the project and wait until it is imported."""
-        upload_and_wait(
-            self._client,
-            f"/api/projects/{self.id}/dataset/",
+        self._import_file(
+            "dataset",
+            format_name,
             filename,
-            query={"format": format_name, "conv_mask_to_poly": conv_mask_to_poly},
-            what=f"Dataset import into project {self.id}",
+            conv_mask_to_poly=conv_mask_to_poly,
             status_check_period=status_check_period,
             pbar=pbar,
         )
-        self._client.logger.info("Annotation file '%s' for project #%s uploaded", filename, self.id)
 
     def get_tasks(self) -> list[Task]:
         return self._client.tasks.list(project_id=self.id)
@@ -75,11 +76,12 @@ class Project(ProjectBase, ModelUpdateMixin, ModelDeleteMixin, ExportDatasetMixi
 class ProjectsRepo(
     ProjectsRepoBase[Project],
     ModelCreateMixin[Project],
-    ModelRetrieveMixin[Project],
+    BackupRestoreMixin[Project],
     ModelListMixin[Project],
     ModelBatchDeleteMixin[Project],
 ):
     _entity_type = Project
+    _resource_path = "projects"
 
     def create_from_dataset(
         self,
@@ -106,23 +108,3 @@ class ProjectsRepo(
             )
             project.fetch()
         return project
-
-    def create_from_backup(
-        self,
-        filename: StrPath,
-        *,
-        status_check_period: float | None = None,
-        pbar: ProgressReporter | None = None,
-    ) -> Project:
-        """Restore a project from a backup file; returns the new project."""
-        request = upload_and_wait(
-            self._client,
-            "/api/projects/backup/",
-            filename,
-            query={},
-            what="Project backup import",
-            status_check_period=status_check_period,
-            pbar=pbar,
-        )
-        self._client.logger.info("Project has been imported successfully. Project ID: %s", request.result_id)
-        return self.retrieve(request.result_id)

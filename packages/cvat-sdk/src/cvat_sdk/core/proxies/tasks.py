@@ -16,14 +16,13 @@ from ..transfers import DataUploader, MissingFilesError
 from ._generated.tasks import TaskBase, TasksRepoBase
 from .annotations import AnnotationCrudMixin
 from .exports import DownloadBackupMixin, ExportDatasetMixin
-from .imports import upload_and_wait
+from .imports import AnnotationImportMixin, BackupRestoreMixin
 from .media import MediaMixin
 from .model_proxy import (
     ModelBatchDeleteMixin,
     ModelCreateMixin,
     ModelDeleteMixin,
     ModelListMixin,
-    ModelRetrieveMixin,
     ModelUpdateMixin,
 )
 
@@ -88,11 +87,14 @@ class Task(
     ModelUpdateMixin,
     ModelDeleteMixin,
     AnnotationCrudMixin,
+    AnnotationImportMixin,
     MediaMixin,
     ExportDatasetMixin,
     DownloadBackupMixin,
 ):
     """A task on the server."""
+
+    _resource_path = "tasks"
 
     def upload_data(
         self,
@@ -133,27 +135,6 @@ class Task(
             self.fetch()
         return rq_id
 
-    def import_annotations(
-        self,
-        format_name: str,
-        filename: StrPath,
-        *,
-        conv_mask_to_poly: bool | None = None,
-        status_check_period: float | None = None,
-        pbar: ProgressReporter | None = None,
-    ) -> None:
-        """Upload an annotation file in `format_name` (e.g. "CVAT 1.1") and wait until it is imported."""
-        upload_and_wait(
-            self._client,
-            f"/api/tasks/{self.id}/annotations/",
-            filename,
-            query={"format": format_name, "conv_mask_to_poly": conv_mask_to_poly},
-            what=f"Annotation import into task {self.id}",
-            status_check_period=status_check_period,
-            pbar=pbar,
-        )
-        self._client.logger.info("Annotation file '%s' for task #%s uploaded", filename, self.id)
-
     def get_jobs(self) -> list[Job]:
         return self._client.jobs.list(task_id=self.id)
 
@@ -167,11 +148,12 @@ class Task(
 class TasksRepo(
     TasksRepoBase[Task],
     ModelCreateMixin[Task],
-    ModelRetrieveMixin[Task],
+    BackupRestoreMixin[Task],
     ModelListMixin[Task],
     ModelBatchDeleteMixin[Task],
 ):
     _entity_type = Task
+    _resource_path = "tasks"
 
     def create_from_data(
         self,
@@ -225,26 +207,6 @@ class TasksRepo(
                 f"task {task.id} was created, but its {step} failed: {e}", task_id=task.id, step=step
             ) from e
         return task
-
-    def create_from_backup(
-        self,
-        filename: StrPath,
-        *,
-        status_check_period: float | None = None,
-        pbar: ProgressReporter | None = None,
-    ) -> Task:
-        """Restore a task from a backup file; returns the new task."""
-        request = upload_and_wait(
-            self._client,
-            "/api/tasks/backup/",
-            filename,
-            query={},
-            what="Task backup import",
-            status_check_period=status_check_period,
-            pbar=pbar,
-        )
-        self._client.logger.info("Task has been imported successfully. Task ID: %s", request.result_id)
-        return self.retrieve(request.result_id)
 
     def remove_by_ids(self, task_ids: Sequence[int], /) -> None:
         super().remove_by_ids(task_ids)

@@ -20,5 +20,7 @@ class Webhook(WebhookBase, ModelUpdateMixin, ModelDeleteMixin):
         self.api.create_ping(self.id)
 
 
-class WebhooksRepo(WebhooksRepoBase[Webhook], ModelCreateMixin[Webhook], ModelRetrieveMixin[Webhook], ModelListMixin[Webhook]):
+class WebhooksRepo(
+    WebhooksRepoBase[Webhook], ModelCreateMixin[Webhook], ModelRetrieveMixin[Webhook], ModelListMixin[Webhook]
+):
     _entity_type = Webhook
