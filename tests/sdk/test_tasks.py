@@ -186,3 +186,26 @@ def test_list_filters_and_remove_by_ids(client) -> None:
     finally:
         client.tasks.remove_by_ids([a.id, b.id, b.id])  # an id already gone is skipped
     assert not client.tasks.list(search="filter-")
+
+
+def test_imports_send_conv_mask_to_poly(client, images, tmp_path, monkeypatch) -> None:
+    task = client.tasks.create_from_data({**TASK_SPEC, "name": "conv mask"}, images[:1])
+    try:
+        dataset = tmp_path / "a.zip"
+        task.export_dataset("CVAT for images 1.1", dataset, include_images=False)
+        sent: list[tuple[str, str, dict]] = []
+        original = type(client.api_client).request
+
+        def spy(self, method, url, **kwargs):
+            sent.append((method, url, dict(kwargs.get("params") or {})))
+            return original(self, method, url, **kwargs)
+
+        monkeypatch.setattr(type(client.api_client), "request", spy)
+        task.import_annotations("CVAT 1.1", dataset, conv_mask_to_poly=True)
+        (job,) = task.get_jobs()
+        job.import_annotations("CVAT 1.1", dataset, conv_mask_to_poly=False)
+        brackets = [(m, url, p) for m, url, p in sent if url.endswith("/annotations/") and "format" in p]
+        assert len(brackets) == 4  # start and finish, for the task and for the job
+        assert [str(p["conv_mask_to_poly"]).lower() for _, _, p in brackets] == ["true", "true", "false", "false"]
+    finally:
+        task.remove()
