@@ -1,0 +1,1 @@
+"""The CLI's implementation; not a public API."""

@@ -1,0 +1,269 @@
+"""Global options, connection settings (flags > environment > defaults), the client, the command context.
+
+Precedence, highest first:
+
+* server: `--server-host` (+ `--server-port`) > `CVAT_SERVER` > `http://localhost`;
+* credentials: `--auth USER[:PASS]` or `--access-token TOKEN` (one of them) > `CVAT_ACCESS_TOKEN`
+  > the current OS user with a password;
+* the password of a user: `:PASS` in `--auth` > the `PASS` environment variable > a prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from ..version import VERSION
+from .args import parse_auth
+from .errors import CliError, server_message
+from .logs import CliLogging
+from .progress import make_reporter
+
+if TYPE_CHECKING:
+    from cvat_sdk import Client
+    from cvat_sdk.core.progress import ProgressReporter
+
+ENV_SERVER = "CVAT_SERVER"
+ENV_ACCESS_TOKEN = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable's name
+ENV_PASSWORD = "PASS"  # noqa: S105 - the variable's name
+ENV_MAX_PARALLEL_TRANSFERS = "CVAT_MAX_PARALLEL_TRANSFERS"
+DEFAULT_HOST = "http://localhost"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return "user"
+
+
+def add_global_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=VERSION)
+    parser.add_argument("--insecure", action="store_true", help="Allows to disable SSL certificate check")
+    credentials = parser.add_mutually_exclusive_group()
+    credentials.add_argument(
+        "--auth",
+        type=parse_auth,
+        metavar="USER:[PASS]",
+        help="defaults to the current user and supports the PASS environment variable or password prompt "
+        f"(default user: {current_user()}).",
+    )
+    credentials.add_argument(
+        "--access-token",
+        metavar="TOKEN",
+        help=f"personal access token (CVAT > 2.42) instead of a password; prefer the {ENV_ACCESS_TOKEN} "
+        "environment variable, which stays out of the shell history",
+    )
+    parser.add_argument(
+        "--server-host", help=f"host (default: {DEFAULT_HOST}, or the {ENV_SERVER} environment variable)"
+    )
+    parser.add_argument("--server-port", type=int, help="port (default: 80 for http and 443 for https connections)")
+    parser.add_argument(
+        "--organization",
+        "--org",
+        metavar="SLUG",
+        help="short name (slug) of the organization to use when listing or creating resources; "
+        "set to blank string to use the personal workspace "
+        "(default: list all accessible objects, create in personal workspace)",
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("--debug", action="store_true", help="show debug output (never credentials)")
+    verbosity.add_argument(
+        "-q", "--quiet", action="store_true", help="show only warnings and errors on stderr, and no progress bars"
+    )
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Where to connect and how to authenticate, after flags, environment and defaults are resolved."""
+
+    url: str
+    user: str | None  # None: token auth
+    password: str | None = field(default=None, repr=False)  # None with a user: ask at login
+    access_token: str | None = field(default=None, repr=False)
+    organization: str | None = None
+    verify_ssl: bool = True
+    max_parallel_transfers: int | None = None
+
+
+def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> ConnectionSettings:
+    """Connection settings from the parsed global options and the environment (see the module doc)."""
+    host = args.server_host or environ.get(ENV_SERVER) or DEFAULT_HOST
+    url = host.strip().rstrip("/")
+    if args.server_port:
+        url += f":{args.server_port}"
+
+    user: str | None
+    password: str | None = None
+    token: str | None = None
+    if args.auth is not None:
+        user, password = args.auth
+    elif args.access_token:
+        user, token = None, args.access_token
+    elif environ.get(ENV_ACCESS_TOKEN):
+        user, token = None, environ[ENV_ACCESS_TOKEN]
+    else:
+        user = current_user()
+    if user is not None and password is None:
+        password = environ.get(ENV_PASSWORD) or None
+
+    workers: int | None = None
+    raw = environ.get(ENV_MAX_PARALLEL_TRANSFERS)
+    if raw:
+        try:
+            workers = int(raw)
+        except ValueError:
+            workers = 0
+        if workers < 1:
+            raise CliError(f"{ENV_MAX_PARALLEL_TRANSFERS} must be a whole number >= 1, not {raw!r}")
+    return ConnectionSettings(
+        url=url,
+        user=user,
+        password=password,
+        access_token=token,
+        organization=args.organization,
+        verify_ssl=not args.insecure,
+        max_parallel_transfers=workers,
+    )
+
+
+def ask_password(user: str, url: str) -> str:
+    """Prompt on the terminal (or read a line from stdin when there is none, as getpass does)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        try:
+            password = getpass.getpass(f"Password for {user} at {url}: ")
+        except EOFError:
+            password = ""
+    if not password:
+        raise CliError(
+            f"no password for {user}: give --auth USER:PASS, set the {ENV_PASSWORD} environment variable, "
+            f"or use an access token ({ENV_ACCESS_TOKEN})"
+        )
+    return password
+
+
+def build_client(
+    settings: ConnectionSettings,
+    *,
+    log: CliLogging,
+    wait_reporter: Callable[[], ProgressReporter] | None,
+) -> Client:
+    """A client logged in (password) or carrying the token, in the organization context asked for."""
+    from cvat_sdk import Config
+    from cvat_sdk.exceptions import BadRequestException, UnauthorizedException
+
+    logger, redactor = log.logger, log.redactor
+    redactor.add(settings.password)
+    redactor.add(settings.access_token)
+    config = Config(verify_ssl=settings.verify_ssl)
+    if settings.max_parallel_transfers:
+        config.max_parallel_transfers = settings.max_parallel_transfers
+    client = _cli_client_class()(
+        settings.url, logger=logger, config=config, check_server_version=False, access_token=settings.access_token
+    )
+    client.wait_reporter = wait_reporter
+    log.watch_session(client.api_client.session)
+    try:
+        if settings.user is not None:
+            password = settings.password
+            if password is None:
+                password = ask_password(settings.user, client.api_map.host)
+                redactor.add(password)
+            try:
+                client.login((settings.user, password))
+            except (BadRequestException, UnauthorizedException) as e:
+                raise CliError(
+                    f"login as {settings.user!r} at {client.api_map.host} failed: {server_message(e.body) or e}"
+                ) from e
+            for name in ("sessionid", "csrftoken"):
+                redactor.add(client.api_client.session.cookies.get(name))
+        client.check_server_version(fail_if_unsupported=False)
+        if settings.organization is not None:
+            client.organization_slug = settings.organization
+    except BaseException:
+        client.api_client.close()
+        raise
+    return cast("Client", client)
+
+
+_CLIENT_CLASS: type[Any] | None = None
+
+
+def _cli_client_class() -> type[Any]:
+    """The SDK Client, showing a progress bar whenever it waits for a background request.
+
+    The SDK's exports, imports and task creation wait without a reporter of their own; this
+    subclass gives every such wait one. Defined on first use, so --help does not load the SDK.
+    """
+    global _CLIENT_CLASS
+    if _CLIENT_CLASS is None:
+        from cvat_sdk import Client
+
+        class CliClient(Client):
+            wait_reporter: Callable[[], ProgressReporter] | None = None
+
+            def wait_for_completion(
+                self,
+                rq_id: str,
+                *,
+                status_check_period: float | None = None,
+                log_prefix: str | None = None,
+                timeout: float | None = None,
+                pbar: ProgressReporter | None = None,
+            ) -> Any:
+                if pbar is None and self.wait_reporter is not None:
+                    pbar = self.wait_reporter()
+                return super().wait_for_completion(
+                    rq_id, status_check_period=status_check_period, log_prefix=log_prefix, timeout=timeout, pbar=pbar
+                )
+
+        _CLIENT_CLASS = CliClient
+    return _CLIENT_CLASS
+
+
+class CommandContext:
+    """What a command handler gets: the parsed arguments, the logger, progress bars and the client.
+
+    The client is made (and logged in) on first use of `ctx.client`, so a handler checks its
+    local input first and fails without any network access when that input is wrong.
+    """
+
+    def __init__(self, args: argparse.Namespace, log: CliLogging, *, environ: Mapping[str, str] | None = None) -> None:
+        self.args = args
+        self.log = log
+        self.logger: logging.Logger = log.logger
+        self.environ = os.environ if environ is None else environ
+        self._client: Client | None = None
+
+    @property
+    def debug(self) -> bool:
+        return bool(getattr(self.args, "debug", False))
+
+    @property
+    def quiet(self) -> bool:
+        return bool(getattr(self.args, "quiet", False))
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            settings = resolve_connection(self.args, self.environ)
+            self._client = build_client(settings, log=self.log, wait_reporter=self.progress)
+        return self._client
+
+    def progress(self) -> ProgressReporter:
+        """A new progress reporter (bars on stderr, off with --quiet or without a terminal)."""
+        return make_reporter(enabled=not self.quiet)
+
+    def close(self) -> None:
+        """Close the connection. No logout: like the official CLI, so that logging out (which
+        deletes the user's API token on the server) never breaks the user's other clients."""
+        if self._client is not None:
+            self._client.api_client.close()
+            self._client = None

@@ -1,0 +1,204 @@
+"""Command pieces shared by tasks, projects and jobs: listings, lookups, local file checks,
+dataset export/import, backups and frame downloads."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .args import non_negative_int, parse_bool, positive_float
+from .common import CommandContext
+from .errors import CliError
+from .output import Column, print_listing, print_value
+from .progress import ThreadSafeCounter
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+Handler = Callable[[CommandContext, argparse.Namespace], None]
+"""A command: `parser.set_defaults(handler=run)`; `run(ctx, args)` raises CliError for user errors."""
+
+DEFAULT_PERIOD = 2.0  # the official CLI's --completion_verification_period default
+
+
+# --- arguments ----------------------------------------------------------------------------------
+def add_period_argument(parser: argparse.ArgumentParser, help: str) -> None:  # noqa: A002
+    parser.add_argument(
+        "--completion_verification_period",
+        dest="status_check_period",
+        metavar="STATUS_CHECK_PERIOD",
+        type=positive_float,
+        default=DEFAULT_PERIOD,
+        help=help,
+    )
+
+
+def add_listing_arguments(parser: argparse.ArgumentParser) -> None:
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument(
+        "--json", dest="output", action="store_const", const="json", default="ids", help="output JSON data"
+    )
+    shape.add_argument("--table", dest="output", action="store_const", const="table", help="output a table")
+    parser.add_argument(
+        "--filter",
+        metavar="JSON_LOGIC",
+        help='server-side filter, e.g. \'{"==":[{"var":"name"},"my task"]}\' (CVAT\'s JSON Logic filter)',
+    )
+    parser.add_argument("--search", metavar="TEXT", help="show only objects whose name, owner etc. contain TEXT")
+    parser.add_argument(
+        "--sort",
+        metavar="FIELDS",
+        help="sort by these comma-separated fields; a leading '-' sorts descending (write --sort=-id)",
+    )
+
+
+def add_format_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--format",
+        dest="fileformat",
+        metavar="FILEFORMAT",
+        default=default,
+        help=f"annotation format (default: {default})",
+    )
+
+
+def add_export_arguments(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(f"{what}_id", type=non_negative_int, help=f"{what} ID")
+    parser.add_argument("filename", help="output file")
+    add_format_argument(parser, "CVAT for images 1.1")
+    add_period_argument(parser, "number of seconds to wait until checking if dataset building finished")
+    parser.add_argument(
+        "--with-images",
+        dest="include_images",
+        metavar="INCLUDE_IMAGES",
+        type=parse_bool,
+        default=False,
+        help="Whether to include images or not (default: False)",
+    )
+    add_overwrite_argument(parser)
+
+
+def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+
+
+def add_frames_arguments(parser: argparse.ArgumentParser, *, what: str) -> None:
+    parser.add_argument(f"{what}_id", type=non_negative_int, help=f"{what} ID")
+    parser.add_argument("frame_ids", type=non_negative_int, nargs="+", help="list of frame IDs to download")
+    parser.add_argument("--outdir", default="", help="directory to save images (default: CWD)")
+    parser.add_argument(
+        "--quality",
+        choices=("original", "compressed"),
+        default="original",
+        help="choose quality of images (default: original)",
+    )
+
+
+# --- checks done before any network access -------------------------------------------------------
+def require_input_file(path: str, what: str = "file") -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"{what} not found: {path}")
+    if not p.is_file():
+        raise CliError(f"{what} is not a regular file: {path}")
+    return p
+
+
+def require_output_file(path: str, *, overwrite: bool) -> Path:
+    p = Path(path)
+    if p.is_dir():
+        raise CliError(f"the output path is a directory: {path}")
+    if not p.parent.is_dir():
+        raise CliError(f"the output directory does not exist: {p.parent}")
+    if p.exists() and not overwrite:
+        raise CliError(f"{path} already exists (use --overwrite to replace it)")
+    return p
+
+
+# --- server objects ------------------------------------------------------------------------------
+def retrieve(repo: Any, what: str, obj_id: int) -> Any:
+    """`repo.retrieve(obj_id)`, with a 404 told as "task 5 not found"."""
+    from cvat_sdk.exceptions import NotFoundException
+
+    try:
+        return repo.retrieve(obj_id)
+    except NotFoundException:
+        raise CliError(
+            f"{what} {obj_id} not found (or not visible to this user in this organization context)"
+        ) from None
+
+
+def run_listing(ctx: CommandContext, repo: Any, columns: Sequence[Column], **filters: Any) -> None:
+    args = ctx.args
+    for name in ("filter", "search", "sort"):
+        value = getattr(args, name, None)
+        if value is not None:
+            filters[name] = value
+    items = repo.list(return_json=True, **{k: v for k, v in filters.items() if v is not None})
+    print_listing(items, mode=args.output, columns=columns)
+
+
+def _repo(ctx: CommandContext, what: str) -> Any:
+    return getattr(ctx.client, what + "s")  # "task" -> client.tasks
+
+
+def run_export(ctx: CommandContext, what: str) -> None:
+    """Export a task, project or job (`what`) as a dataset; local checks first."""
+    args = ctx.args
+    path = require_output_file(args.filename, overwrite=args.overwrite)
+    entity = retrieve(_repo(ctx, what), what, getattr(args, f"{what}_id"))
+    entity.export_dataset(
+        args.fileformat,
+        path,
+        include_images=args.include_images,
+        status_check_period=args.status_check_period,
+        pbar=ctx.progress(),
+        overwrite=args.overwrite,
+    )
+
+
+def run_backup(ctx: CommandContext, what: str) -> None:
+    args = ctx.args
+    path = require_output_file(args.filename, overwrite=args.overwrite)
+    entity = retrieve(_repo(ctx, what), what, getattr(args, f"{what}_id"))
+    entity.download_backup(
+        path, status_check_period=args.status_check_period, pbar=ctx.progress(), overwrite=args.overwrite
+    )
+
+
+def run_restore(ctx: CommandContext, what: str) -> None:
+    args = ctx.args
+    path = require_input_file(args.filename, "backup file")
+    restored = _repo(ctx, what).create_from_backup(
+        path, status_check_period=args.status_check_period, pbar=ctx.progress()
+    )
+    print_value(restored.id)
+
+
+def download_frames(
+    ctx: CommandContext, entity: Any, frame_ids: Sequence[int], *, outdir: str, quality: str, filename_pattern: str
+) -> list[Path]:
+    """Save frames (several at once) with a progress bar counting frames; existing files are replaced."""
+    from cvat_sdk.core.transfers import parallel_map
+
+    unique = list(dict.fromkeys(frame_ids))
+    reporter = ctx.progress()
+    counter = ThreadSafeCounter(reporter)
+
+    def fetch(frame_id: int) -> Path:
+        (path,) = entity.download_frames(
+            [frame_id], outdir=outdir or ".", quality=quality, filename_pattern=filename_pattern, overwrite=True
+        )
+        counter.advance()
+        return Path(path)
+
+    with reporter.task(total=len(unique), desc="Downloading frames", unit="frame"):
+        paths = parallel_map(fetch, unique, max_workers=ctx.client.config.max_parallel_transfers)
+    for path in paths:
+        ctx.logger.debug("Saved %s", path)
+    ctx.logger.info("Saved %d frame(s) to %s", len(paths), Path(outdir or ".").resolve())
+    return paths

@@ -1,0 +1,51 @@
+"""The CLI as a separate process (`python -m cvat_cli`): exit codes and the streams it writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+CLI_ENV = ("CVAT_SERVER", "CVAT_ACCESS_TOKEN", "PASS", "CVAT_MAX_PARALLEL_TRANSFERS")
+
+
+def cvat_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in CLI_ENV}
+    return subprocess.run(
+        [sys.executable, "-m", "cvat_cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_version_and_help() -> None:
+    p = cvat_cli("--version")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "2.42.0\n", "")
+    p = cvat_cli("task", "--help")
+    assert p.returncode == 0 and p.stdout.startswith("usage: cvat-cli task [-h]") and "export-dataset" in p.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    p = cvat_cli("task", "frames", "1")
+    assert p.returncode == 2 and p.stdout == ""
+    assert "cvat-cli task frames: error: the following arguments are required: frame_ids" in p.stderr
+
+
+def test_missing_file_fails_before_connecting(tmp_path, free_port) -> None:
+    missing = tmp_path / "missing.png"
+    p = cvat_cli(
+        "--server-host", f"http://127.0.0.1:{free_port}", "--auth", "u:p", "task", "create", "t", "local", str(missing)
+    )
+    assert p.returncode == 1 and p.stdout == ""
+    [line] = p.stderr.splitlines()
+    assert line.endswith(f"CRITICAL: 1 file(s) not found (or not regular files): {missing}")
+
+
+def test_unreachable_server(free_port) -> None:
+    p = cvat_cli("--server-host", f"http://127.0.0.1:{free_port}", "--auth", "u:p", "project", "ls")
+    assert p.returncode == 1 and p.stdout == ""
+    [line] = p.stderr.splitlines()
+    assert "CRITICAL: cannot reach the server:" in line and "Connection refused" in line
