@@ -11,7 +11,7 @@ import cvat_api
 import pytest
 import requests
 import urllib3
-from cvat_api._runtime import api_client as api_client_module
+from cvat_api._runtime import retry as retry_module
 from cvat_api._runtime.api_client import _nothing_sent
 from cvat_api._runtime.retry import parse_retry_after
 from cvat_api.exceptions import (
@@ -27,7 +27,7 @@ ABOUT = {"name": "CVAT", "description": "d", "version": "2.42.0", "logo_url": "l
 
 
 class SleepRecorder:
-    """Replaces time.sleep in the ApiClient module: records the delays, does not wait."""
+    """Replaces the runtime's retry sleep hook: records the delays, does not wait."""
 
     def __init__(self, on_sleep=None) -> None:
         self.delays: list[float] = []
@@ -43,10 +43,7 @@ class SleepRecorder:
 def sleeps(monkeypatch) -> SleepRecorder:
     recorder = SleepRecorder()
 
-    class FakeTime:
-        sleep = staticmethod(recorder.sleep)
-
-    monkeypatch.setattr(api_client_module, "time", FakeTime)
+    monkeypatch.setattr(retry_module, "sleep", recorder.sleep)
     return recorder
 
 
@@ -450,10 +447,7 @@ def test_refused_post_is_retried(free_port, scripted_factory, monkeypatch):
 
     recorder = SleepRecorder(on_sleep=start_server)
 
-    class FakeTime:
-        sleep = staticmethod(recorder.sleep)
-
-    monkeypatch.setattr(api_client_module, "time", FakeTime)
+    monkeypatch.setattr(retry_module, "sleep", recorder.sleep)
     config = cvat_api.Configuration(host=f"http://127.0.0.1:{free_port}", retries=3)
     with cvat_api.ApiClient(config) as client:
         task, response = client.tasks_api.create({"name": "t", "labels": []})

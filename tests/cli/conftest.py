@@ -6,12 +6,9 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
-import cvat_api._runtime.api_client
 import pytest
 from cvat_cli.__main__ import main
-from cvat_sdk.core import polling
 
 from tests.conftest import REPO_ROOT
 
@@ -59,9 +56,6 @@ def cli(cvat_server, run: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     if cvat_server.mode == "record":
         # vcrpy loses requests sent by other threads while it records one
         monkeypatch.setenv("CVAT_MAX_PARALLEL_TRANSFERS", "1")
-    if cvat_server.replaying:  # recorded waits (polls, the server's Retry-After on throttled logins) take no time
-        monkeypatch.setattr(polling, "sleep", lambda seconds: None)
-        monkeypatch.setattr(cvat_api._runtime.api_client, "time", SimpleNamespace(sleep=lambda seconds: None))
     user, password = cvat_server.credentials
 
     def invoke(*args: str) -> Result:

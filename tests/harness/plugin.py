@@ -160,6 +160,21 @@ def _keep_or_drop_cassette(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _instant_waits_in_replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replayed polls and retries take no time (the recorded answers come in the recorded order)."""
+    if MODE != "replay" or not request.node.get_closest_marker("server"):
+        return
+    import cvat_api._runtime.retry
+
+    monkeypatch.setattr(cvat_api._runtime.retry, "sleep", lambda seconds: None)
+    try:
+        import cvat_sdk.core.polling
+    except ImportError:
+        return
+    monkeypatch.setattr(cvat_sdk.core.polling, "sleep", lambda seconds: None)
+
+
+@pytest.fixture(autouse=True)
 def _schema_conformance(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every JSON body sent by a server-facing test is checked against the pinned schema."""
     if not request.node.get_closest_marker("server"):

@@ -6,7 +6,6 @@ import base64
 import importlib
 import json
 import logging
-import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
@@ -18,6 +17,7 @@ import urllib3
 
 from .._generated import API_ATTRS, PACKAGE_VERSION
 from . import encoding
+from . import retry as retry_timing
 from .configuration import Configuration
 from .errors import (
     ApiAttributeError,
@@ -224,7 +224,7 @@ class ApiClient:
                         policy.max_retries,
                         delay,
                     )
-                    time.sleep(delay)
+                    retry_timing.sleep(delay)
                     continue
                 raise _transport_error(e, method, url) from e
             if policy and attempt < policy.max_retries and policy.retries_status(method, resp.status_code) and rewind():
@@ -240,7 +240,7 @@ class ApiClient:
                     delay,
                 )
                 resp.close()
-                time.sleep(delay)
+                retry_timing.sleep(delay)
                 continue
             return ApiResponse(resp, method)
 

@@ -53,6 +53,11 @@ class RetryPolicy:
         return self.backoff(attempt)
 
 
+def sleep(seconds: float) -> None:
+    """Wait before a retry (a hook: tests that replay recorded answers replace it with a no-op)."""
+    time.sleep(seconds)
+
+
 def parse_retry_after(value: str) -> float | None:
     """Retry-After as seconds: a number, or an HTTP date."""
     value = value.strip()

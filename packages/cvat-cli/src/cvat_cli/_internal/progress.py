@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cvat_sdk.core.progress import ProgressReporter
@@ -15,15 +14,3 @@ def make_reporter(*, enabled: bool) -> ProgressReporter:
 
     # disable=None is tqdm's "off unless the output is a terminal"
     return DeferredTqdmProgressReporter({"disable": None if enabled else True, "leave": False})
-
-
-class ThreadSafeCounter:
-    """Advances one reporter from many worker threads (one unit per call)."""
-
-    def __init__(self, reporter: ProgressReporter) -> None:
-        self._reporter = reporter
-        self._lock = threading.Lock()
-
-    def advance(self, *_: Any) -> None:
-        with self._lock:
-            self._reporter.advance(1)

@@ -12,7 +12,6 @@ from .args import non_negative_int, parse_bool, positive_float
 from .common import CommandContext
 from .errors import CliError
 from .output import Column, print_listing, print_value
-from .progress import ThreadSafeCounter
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -183,21 +182,14 @@ def download_frames(
     ctx: CommandContext, entity: Any, frame_ids: Sequence[int], *, outdir: str, quality: str, filename_pattern: str
 ) -> list[Path]:
     """Save frames (several at once) with a progress bar counting frames; existing files are replaced."""
-    from cvat_sdk.core.transfers import parallel_map
-
-    unique = list(dict.fromkeys(frame_ids))
-    reporter = ctx.progress()
-    counter = ThreadSafeCounter(reporter)
-
-    def fetch(frame_id: int) -> Path:
-        (path,) = entity.download_frames(
-            [frame_id], outdir=outdir or ".", quality=quality, filename_pattern=filename_pattern, overwrite=True
-        )
-        counter.advance()
-        return Path(path)
-
-    with reporter.task(total=len(unique), desc="Downloading frames", unit="frame"):
-        paths = parallel_map(fetch, unique, max_workers=ctx.client.config.max_parallel_transfers)
+    paths: list[Path] = entity.download_frames(
+        list(dict.fromkeys(frame_ids)),
+        outdir=outdir or ".",
+        quality=quality,
+        filename_pattern=filename_pattern,
+        overwrite=True,
+        pbar=ctx.progress(),
+    )
     for path in paths:
         ctx.logger.debug("Saved %s", path)
     ctx.logger.info("Saved %d frame(s) to %s", len(paths), Path(outdir or ".").resolve())

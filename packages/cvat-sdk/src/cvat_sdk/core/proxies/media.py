@@ -11,7 +11,9 @@ from typing import IO, Any
 
 from cvat_api import models
 
+from ..progress import ProgressReporter
 from ..transfers import OutputExistsError, parallel_map
+from ..transfers.reporting import SharedProgress
 from ..utils import atomic_writer
 from .model_proxy import Entity
 
@@ -74,12 +76,13 @@ class MediaMixin(Entity):
         quality: str = "original",
         filename_pattern: str = "frame_{frame_id:06d}{frame_ext}",
         overwrite: bool = False,
+        pbar: ProgressReporter | None = None,
     ) -> list[Path]:
         """Save frames as image files (several fetched at once); returns the paths in `frame_ids` order.
 
         The server's bytes are written as they are, unless `image_extension` asks for another
         format than the server's, in which case the image is converted. Existing files are an
-        error unless `overwrite=True`.
+        error unless `overwrite=True`. `pbar` counts frames.
         """
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
@@ -92,6 +95,8 @@ class MediaMixin(Entity):
                     candidate = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
                     if candidate.exists():
                         raise OutputExistsError(candidate)
+
+        progress = SharedProgress(pbar)
 
         def fetch(frame_id: int) -> Path:
             _, response = self.api.retrieve_data(
@@ -110,9 +115,11 @@ class MediaMixin(Entity):
                     f.write(data)
                 else:
                     _convert(data, f, ext)
+            progress.advance(1)
             return path
 
-        return parallel_map(fetch, list(frame_ids), max_workers=self._client.config.max_parallel_transfers)
+        with progress.reporter.task(total=len(frame_ids), desc="Downloading frames", unit="frame"):
+            return parallel_map(fetch, list(frame_ids), max_workers=self._client.config.max_parallel_transfers)
 
 
 def _same_format(a: str, b: str) -> bool:

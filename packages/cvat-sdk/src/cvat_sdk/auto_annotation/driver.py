@@ -1,0 +1,294 @@
+"""annotate_task: run a detection function over a task's frames and upload what it finds.
+
+Frames are read ahead on a background thread (and the task's chunks download in the
+background, in frame order) while the function runs on the calling thread. Results go up in
+batches of whole frames, in frame order, on another background thread: a batch is sent once
+it holds BATCH_MAX_SHAPES shapes or BATCH_MAX_SECONDS have passed since the last one, and the
+rest at the end. When something fails midway (the function, reading a frame, Ctrl-C), the
+frames finished before the failure are uploaded before the error is raised; if the process
+is killed, every batch sent before stays on the task.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cvat_api import models
+
+from ..core.progress import NullProgressReporter, ProgressReporter
+from ..datasets.task_dataset import TaskDataset
+from .exceptions import BadFunctionError
+from .interface import DetectionFunction, DetectionFunctionContext, DetectionFunctionSpec
+from .mapping import AnnotationMapper
+
+if TYPE_CHECKING:
+    import PIL.Image
+
+    from ..core.client import Client
+    from ..datasets.common import Sample
+
+BATCH_MAX_SHAPES = 5000
+BATCH_MAX_SECONDS = 30.0
+READ_AHEAD_FRAMES = 4
+
+
+class _Context(DetectionFunctionContext):
+    __slots__ = ("_conf_threshold", "_conv_mask_to_poly", "_frame_name")
+
+    def __init__(self, frame_name: str, conf_threshold: float | None, conv_mask_to_poly: bool) -> None:
+        self._frame_name = frame_name
+        self._conf_threshold = conf_threshold
+        self._conv_mask_to_poly = conv_mask_to_poly
+
+    @property
+    def frame_name(self) -> str:
+        return self._frame_name
+
+    @property
+    def conf_threshold(self) -> float | None:
+        return self._conf_threshold
+
+    @property
+    def conv_mask_to_poly(self) -> bool:
+        return self._conv_mask_to_poly
+
+
+_END = object()
+
+
+class _ReadAhead:
+    """Loads the samples' images on a background thread, a few frames ahead of the consumer."""
+
+    def __init__(self, samples: Sequence[Sample], depth: int) -> None:
+        self._samples = samples
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cvat-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        for sample in self._samples:
+            if self._stop.is_set():
+                return
+            try:
+                item: Any = (sample, sample.media.load_image())
+            except BaseException as e:  # handed to the consumer, which raises it
+                self._put(e)
+                return
+            if not self._put(item):
+                return
+        self._put(_END)
+
+    def __iter__(self) -> Iterator[tuple[Sample, PIL.Image.Image]]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class _Uploader:
+    """Sends batches of shapes to the task in order; on a thread of its own unless `threaded` is off."""
+
+    def __init__(self, client: Client, task_id: int, *, clear_existing: bool, threaded: bool) -> None:
+        self._client = client
+        self._task_id = task_id
+        self._replace_next = clear_existing  # the first request replaces the old annotations
+        self._pending: list[models.LabeledShapeRequest] = []
+        self._pending_frames: list[int] = []
+        self._last_flush = time.monotonic()
+        self._error: BaseException | None = None
+        self._sent_up_to: int | None = None
+        self._queue: queue.Queue[Any] | None = None
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._queue = queue.Queue()
+            self._thread = threading.Thread(target=self._run, name="cvat-upload", daemon=True)
+            self._thread.start()
+
+    def add(self, frame: int, shapes: list[models.LabeledShapeRequest]) -> None:
+        """Record a finished frame; sends a batch when one is due."""
+        self._raise_if_failed()
+        self._pending.extend(shapes)
+        self._pending_frames.append(frame)
+        due = len(self._pending) >= BATCH_MAX_SHAPES or time.monotonic() - self._last_flush >= BATCH_MAX_SECONDS
+        if due and (self._pending or self._replace_next):
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the finished frames (nothing to send: no request, unless old annotations must go)."""
+        if not self._pending and not self._replace_next:
+            self._pending_frames.clear()
+            return
+        batch = (self._pending, self._pending_frames[-1] if self._pending_frames else None, self._replace_next)
+        self._pending, self._pending_frames = [], []
+        self._replace_next = False
+        self._last_flush = time.monotonic()
+        if self._queue is not None:
+            self._queue.put(batch)
+        else:
+            self._send(*batch)
+
+    def _run(self) -> None:
+        assert self._queue is not None  # noqa: S101
+        while True:
+            batch = self._queue.get()
+            if batch is _END:
+                return
+            if self._error is None:
+                try:
+                    self._send(*batch)
+                except BaseException as e:
+                    self._error = e
+
+    def _send(self, shapes: list[models.LabeledShapeRequest], last_frame: int | None, replace: bool) -> None:
+        api = self._client.api_client.tasks_api
+        if replace:
+            api.update_annotations(self._task_id, labeled_data_request=models.LabeledDataRequest(shapes=shapes))
+        else:
+            api.partial_update_annotations(
+                "create", self._task_id, patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes)
+            )
+        if last_frame is not None:
+            self._sent_up_to = last_frame
+        self._client.logger.debug(
+            "Uploaded %d shapes to task %d (frames up to %s)", len(shapes), self._task_id, last_frame
+        )
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        """Wait for the batches sent so far; raises the first upload error."""
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(_END)
+            self._thread.join()
+            self._queue = None
+        self._raise_if_failed()
+
+    @property
+    def sent_up_to(self) -> int | None:
+        """The last frame whose results are on the server (None: none yet)."""
+        return self._sent_up_to
+
+
+def annotate_task(
+    client: Client,
+    task_id: int,
+    function: DetectionFunction,
+    *,
+    pbar: ProgressReporter | None = None,
+    clear_existing: bool = False,
+    allow_unmatched_labels: bool = False,
+    conf_threshold: float | None = None,
+    conv_mask_to_poly: bool = False,
+) -> None:
+    """Run `function` on every frame of task `task_id` and add what it finds to the task.
+
+    The function's labels are matched to the task's by name (see `DetectionFunction`); its
+    shapes get the task's label ids, their frame number and source "auto". A function that
+    breaks its interface raises BadFunctionError. `clear_existing`: the task's annotations are
+    replaced instead of added to. `allow_unmatched_labels`: labels, sublabels and attributes
+    the task lacks are dropped instead of raising. `conf_threshold` (None or 0..1) and
+    `conv_mask_to_poly` are passed to the function in its context; with `conv_mask_to_poly`, a
+    mask in the output raises BadFunctionError. `pbar` reports progress over the frames.
+
+    Results are uploaded in batches while the function runs; see this module's docstring for
+    what is kept when a run fails.
+    """
+    if pbar is None:
+        pbar = NullProgressReporter()
+    if conf_threshold is not None and not 0 <= conf_threshold <= 1:
+        raise ValueError("conf_threshold must be None or a number between 0 and 1")
+
+    spec = function.spec
+    if not isinstance(spec, DetectionFunctionSpec):
+        raise BadFunctionError(f"function spec is a {type(spec).__name__}, not a DetectionFunctionSpec")
+
+    serial = client.config.max_parallel_transfers <= 1  # one request at a time, all from this thread
+    if serial:
+        dataset = TaskDataset(client, task_id, load_annotations=False)
+    else:
+        dataset = TaskDataset._streaming(client, task_id)
+    try:
+        mapper = AnnotationMapper(
+            client.logger,
+            spec.labels,
+            dataset.labels,
+            allow_unmatched_labels=allow_unmatched_labels,
+            conv_mask_to_poly=conv_mask_to_poly,
+        )
+        _run(
+            client, task_id, function, dataset, mapper, pbar, clear_existing, serial, conf_threshold, conv_mask_to_poly
+        )
+    finally:
+        dataset._cancel_background()
+
+
+def _run(
+    client: Client,
+    task_id: int,
+    function: DetectionFunction,
+    dataset: TaskDataset,
+    mapper: AnnotationMapper,
+    pbar: ProgressReporter,
+    clear_existing: bool,
+    serial: bool,
+    conf_threshold: float | None,
+    conv_mask_to_poly: bool,
+) -> None:
+    logger = client.logger
+    samples = dataset.samples
+    uploader = _Uploader(client, task_id, clear_existing=clear_existing, threaded=not serial)
+    reader = _ReadAhead(samples, READ_AHEAD_FRAMES)
+    logger.info("Annotating task %d (%d frames); results are uploaded as they come", task_id, len(samples))
+    try:
+        with pbar.task(total=len(samples), unit="samples"):
+            for sample, image in pbar.iter(reader):
+                shapes = function.detect(_Context(sample.frame_name, conf_threshold, conv_mask_to_poly), image)
+                mapper.validate_and_remap(shapes, sample.frame_index)
+                uploader.add(sample.frame_index, shapes)
+    except BaseException:
+        reader.close()
+        _save_finished_frames(uploader, logger, task_id)
+        raise
+    reader.close()
+    logger.info("Uploading annotations to task %d...", task_id)
+    uploader.flush()
+    uploader.close()
+    logger.info("Upload complete")
+
+
+def _save_finished_frames(uploader: _Uploader, logger: logging.Logger, task_id: int) -> None:
+    """After a failure: upload the frames finished so far, logging (not raising) upload errors."""
+    try:
+        uploader.flush()
+        uploader.close()
+    except Exception as e:
+        logger.error("Could not upload the annotations finished before the failure: %s", e)
+    done = uploader.sent_up_to
+    if done is None:
+        logger.warning("Annotating task %d failed before any results were uploaded", task_id)
+    else:
+        logger.warning("Annotating task %d failed; the results for frames up to %d are on the server", task_id, done)

@@ -1,0 +1,270 @@
+"""Matching a function's labels to a task's, and checking and rewriting the function's output.
+
+Labels match by name, sublabels and attributes by name within their parent. Types must be
+compatible ("any" on either side fits everything; a function "mask" label counts as "polygon"
+when masks are converted); attributes must have the same input type and values (in any order
+for select and radio; not compared for text and checkbox). Whatever the task lacks is an error,
+or, with `allow_unmatched_labels`, dropped from the output (logged once).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+from cvat_api import models
+
+from ..attributes import attribute_value_validator
+from .exceptions import BadFunctionError
+
+
+@attrs.frozen
+class SublabelNameMapping:
+    """Where a function sublabel (or label) goes: the task's name for it and, optionally, for its
+    attributes (None: same names; a mapping: only those attributes, renamed)."""
+
+    name: str
+    attributes: Mapping[str, str] | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.frozen
+class LabelNameMapping(SublabelNameMapping):
+    """A label's SublabelNameMapping plus its sublabels' (None: same names)."""
+
+    sublabels: Mapping[str, SublabelNameMapping] | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.frozen
+class _AttributeTarget:
+    id: int
+    valid: Callable[[str], bool]
+
+
+@attrs.frozen
+class _SublabelTarget:
+    id: int
+    attributes: Mapping[int, _AttributeTarget | None]
+
+
+@attrs.frozen
+class _LabelTarget(_SublabelTarget):
+    sublabels: Mapping[int, _SublabelTarget | None]
+    expected_elements: int
+    expected_type: str
+
+
+def _type_of(label: Any) -> str:
+    return str(label.get("type", "any"))
+
+
+def _compatible(output_type: str, task_type: str) -> bool:
+    return task_type in ("any", output_type)
+
+
+class AnnotationMapper:
+    """Checks a detection function's spec against a task's labels, then its output shapes."""
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        function_labels: Sequence[models.PatchedLabelRequest],
+        task_labels: Sequence[models.Label],
+        *,
+        allow_unmatched_labels: bool,
+        conv_mask_to_poly: bool,
+        label_mapping: Mapping[str, LabelNameMapping] | None = None,
+    ) -> None:
+        """`label_mapping`: function label name -> where it goes (None: the same names; a mapping:
+        only the labels in it)."""
+        self._logger = logger
+        self._allow_unmatched = allow_unmatched_labels
+        self._conv_mask_to_poly = conv_mask_to_poly
+        by_name = {label.name: label for label in task_labels}
+        self._labels: dict[int, _LabelTarget | None] = {}
+        for fun_label in function_labels:
+            desc = f"label {fun_label.name!r}"
+            if label_mapping is None:
+                name_map: LabelNameMapping | None = LabelNameMapping(fun_label.name)
+            else:
+                name_map = label_mapping.get(fun_label.name)
+            task_label = by_name.get(name_map.name) if name_map is not None else None
+            if name_map is not None and task_label is None:
+                self._unmatched(desc)
+            self._labels[fun_label.id] = (
+                self._label_target(fun_label, task_label, desc, name_map)
+                if task_label is not None and name_map is not None
+                else None
+            )
+
+    def _unmatched(self, desc: str) -> None:
+        if not self._allow_unmatched:
+            raise BadFunctionError(f"{desc} is not in dataset")
+        self._logger.info("%s is not in dataset; any annotations using it will be ignored", desc)
+
+    def _attributes(self, fun_owner: Any, task_owner: Any, owner_desc: str, name_map: SublabelNameMapping) -> dict[int, _AttributeTarget | None]:  # fmt: skip
+        by_name = {a.name: a for a in (task_owner.get("attributes") or [])}
+        result: dict[int, _AttributeTarget | None] = {}
+        for fun_attr in fun_owner.get("attributes") or []:
+            desc = f"attribute {fun_attr.name!r} of {owner_desc}"
+            if name_map.attributes is None:
+                task_name: str | None = fun_attr.name
+            else:
+                task_name = name_map.attributes.get(fun_attr.name)
+            task_attr = by_name.get(task_name) if task_name is not None else None
+            if task_name is not None and task_attr is None:
+                self._unmatched(desc)
+            result[fun_attr.id] = self._attribute_target(fun_attr, task_attr, desc) if task_attr is not None else None
+        return result
+
+    @staticmethod
+    def _attribute_target(fun_attr: Any, task_attr: Any, desc: str) -> _AttributeTarget:
+        fun_type, task_type = str(fun_attr.input_type), str(task_attr.input_type)
+        if fun_type != task_type:
+            raise BadFunctionError(
+                f"{desc} has input type {fun_type!r} in the function, but {task_type!r} in the dataset"
+            )
+        fun_values, task_values = list(fun_attr.values), list(task_attr.values)
+        if task_type in ("text", "checkbox"):
+            same = True
+        elif task_type in ("select", "radio"):
+            same = sorted(fun_values) == sorted(task_values)
+        else:
+            same = fun_values == task_values
+        if not same:
+            raise BadFunctionError(
+                f"{desc} has values {fun_values!r} in the function, but {task_values!r} in the dataset"
+            )
+        return _AttributeTarget(task_attr.id, attribute_value_validator(fun_attr))
+
+    def _label_target(
+        self, fun_label: Any, task_label: models.Label, desc: str, name_map: LabelNameMapping
+    ) -> _LabelTarget:
+        attributes = self._attributes(fun_label, task_label, desc, name_map)
+        task_sublabels = {s.name: s for s in (task_label.get("sublabels") or [])}
+        sublabels: dict[int, _SublabelTarget | None] = {}
+        for fun_sl in fun_label.get("sublabels") or []:
+            sl_desc = f"sublabel {fun_sl.name!r} of {desc}"
+            if name_map.sublabels is None:
+                sl_map: SublabelNameMapping | None = SublabelNameMapping(fun_sl.name)
+            else:
+                sl_map = name_map.sublabels.get(fun_sl.name)
+            task_sl = task_sublabels.get(sl_map.name) if sl_map is not None else None
+            if sl_map is not None and task_sl is None:
+                self._unmatched(sl_desc)
+            sublabels[fun_sl.id] = (
+                _SublabelTarget(task_sl.id, self._attributes(fun_sl, task_sl, sl_desc, sl_map))
+                if task_sl is not None and sl_map is not None
+                else None
+            )
+        return _LabelTarget(
+            id=task_label.id,
+            attributes=attributes,
+            sublabels=sublabels,
+            expected_elements=len(task_sublabels),
+            expected_type=self._expected_type(fun_label, task_label),
+        )
+
+    def _expected_type(self, fun_label: Any, task_label: models.Label) -> str:
+        fun_type, task_type = _type_of(fun_label), _type_of(task_label)
+        if fun_type == "any":
+            return task_type
+        if self._conv_mask_to_poly and fun_type == "mask":
+            fun_type = "polygon"
+        if not _compatible(fun_type, task_type):
+            raise BadFunctionError(
+                f"label {fun_label.name!r} has type {fun_type!r} in the function, but {task_type!r} in the dataset"
+            )
+        return fun_type
+
+    # --- output -------------------------------------------------------------------------
+    def validate_and_remap(self, shapes: list[models.LabeledShapeRequest], frame: int) -> None:
+        """Check the shapes `detect` returned for one frame and rewrite them in place for the task:
+        task label and attribute ids, `frame`, source "auto"; shapes of unmatched labels are dropped."""
+        shapes[:] = [s for s in shapes if self._remap_shape(s, frame)]
+
+    @staticmethod
+    def _claim(shape: Any, frame: int, what: str) -> None:
+        if hasattr(shape, "id"):
+            raise BadFunctionError(f"function output {what} with preset id")
+        if hasattr(shape, "source"):
+            raise BadFunctionError(f"function output {what} with preset source")
+        shape.source = "auto"
+        if shape.frame != 0:
+            raise BadFunctionError(f"function output {what} with unexpected frame number ({shape.frame})")
+        shape.frame = frame
+
+    def _remap_shape(self, shape: models.LabeledShapeRequest, frame: int) -> bool:
+        self._claim(shape, frame, "shape")
+        try:
+            target = self._labels[shape.label_id]
+        except KeyError:
+            raise BadFunctionError(f"function output shape with unknown label ID ({shape.label_id})") from None
+        if target is None:
+            return False
+        shape.label_id = target.id
+        kind = str(shape.type)
+        if not _compatible(kind, target.expected_type):
+            raise BadFunctionError(f"function output shape of type {kind!r} (expected {target.expected_type!r})")
+        if kind == "mask" and self._conv_mask_to_poly:
+            raise BadFunctionError("function output mask shape despite conv_mask_to_poly=True")
+        self._remap_attributes(shape, target)
+        if kind == "skeleton":
+            self._remap_elements(shape, frame, target)
+        elif shape.get("elements"):
+            raise BadFunctionError("function output non-skeleton shape with elements")
+        return True
+
+    @staticmethod
+    def _remap_attributes(shape: Any, target: _SublabelTarget) -> None:
+        values = shape.get("attributes")
+        if not values:
+            return
+        seen: set[int] = set()
+        kept = []
+        for value in values:
+            try:
+                attr = target.attributes[value.spec_id]
+            except KeyError:
+                raise BadFunctionError(f"function output attribute with unknown ID ({value.spec_id})") from None
+            if attr is None:
+                continue
+            if attr.id in seen:
+                raise BadFunctionError("function output shape with multiple attributes with same ID")
+            if not attr.valid(value.value):
+                raise BadFunctionError(
+                    f"function output attribute value ({value.value!r}) that is unsuitable for its attribute ({value.spec_id})"
+                )
+            value.spec_id = attr.id
+            seen.add(attr.id)
+            kept.append(value)
+        values[:] = kept
+
+    def _remap_elements(self, shape: models.LabeledShapeRequest, frame: int, target: _LabelTarget) -> None:
+        elements = shape.get("elements") or []
+        seen: set[int] = set()
+        kept = []
+        for element in elements:
+            self._claim(element, frame, "shape element")
+            if str(element.type) != "points":
+                raise BadFunctionError(
+                    f"function output skeleton with element type other than 'points' ({element.type})"
+                )
+            try:
+                sublabel = target.sublabels[element.label_id]
+            except KeyError:
+                raise BadFunctionError(f"function output shape with unknown sublabel ID ({element.label_id})") from None
+            if sublabel is None:
+                continue
+            if sublabel.id in seen:
+                raise BadFunctionError("function output skeleton with multiple elements with same sublabel")
+            element.label_id = sublabel.id
+            seen.add(sublabel.id)
+            self._remap_attributes(element, sublabel)
+            kept.append(element)
+        if len(kept) != target.expected_elements:
+            raise BadFunctionError(
+                f"function output skeleton with fewer elements than expected ({len(kept)} vs {target.expected_elements})"
+            )
+        shape.elements = kept
