@@ -209,3 +209,17 @@ def test_imports_send_conv_mask_to_poly(client, images, tmp_path, monkeypatch) -
         assert [str(p["conv_mask_to_poly"]).lower() for _, _, p in brackets] == ["true", "true", "false", "false"]
     finally:
         task.remove()
+
+
+def test_create_from_the_server_share(client) -> None:
+    """Needs the images of tests/data/images in the server's share, under sdk-test/ (see README, Testing)."""
+    listing = client.api_client.server_api.list_share(directory="sdk-test/")[0]
+    names = sorted(f.name for f in listing if f.name.endswith(".png"))[:3]
+    assert names == ["img_0.png", "img_1.png", "img_2.png"]
+    task = client.tasks.create_from_data(
+        {**TASK_SPEC, "name": "from share"}, [f"sdk-test/{n}" for n in names], resource_type=ResourceType.SHARE
+    )
+    try:
+        assert task.size == 3 and [f.name for f in task.get_frames_info()] == [f"sdk-test/{n}" for n in names]
+    finally:
+        task.remove()
