@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
+# PyTorch for the cvat_sdk.pytorch and auto-annotation tests: a pair this machine kind installs from
+# local wheels (no multi-GB download); override with TORCH_PAIR="" to skip it.
+TORCH_PAIR ?= $(if $(filter aarch64 arm64,$(shell uname -m)),torch==2.9.1 torchvision==0.24.1,torch==2.14.1 torchvision==0.29.1)
 HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
 	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools
 
@@ -14,6 +17,7 @@ install:
 	$(PIP) install --quiet --upgrade "pip>=25.1"
 	$(PIP) install --quiet -e packages/cvat-api -e packages/cvat-sdk -e packages/cvat-cli
 	$(PIP) install --quiet --group dev
+	$(if $(TORCH_PAIR),$(PIP) install --quiet $(TORCH_PAIR))
 	@echo "installed into $(VENV)"
 
 test:

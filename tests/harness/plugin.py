@@ -7,8 +7,10 @@ cassette of a failed test is discarded). Secrets are scrubbed before anything is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,16 +177,24 @@ def _instant_waits_in_replay(request: pytest.FixtureRequest, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
-def _schema_conformance(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every JSON body sent by a server-facing test is checked against the pinned schema."""
+def _checked_serial_sends(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For server-facing tests: every JSON body sent is checked against the pinned schema, and with
+    cassettes (replay, record) requests enter vcrpy one at a time.
+
+    vcrpy briefly un-patches the connection classes whenever it opens a connection, so a connection
+    another thread opens meanwhile escapes the cassette (lost when recording, sent to the network
+    when replaying). The SDK's threads still run in parallel; only the sends are serialized.
+    """
     if not request.node.get_closest_marker("server"):
         return
     original = requests.Session.send
+    lock = threading.Lock() if MODE != "live" else contextlib.nullcontext()
 
     def send(self: requests.Session, prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         conformance.check_request(
             prepared.method or "GET", prepared.url or "", prepared.headers.get("Content-Type"), prepared.body
         )
-        return original(self, prepared, **kwargs)
+        with lock:
+            return original(self, prepared, **kwargs)
 
     monkeypatch.setattr(requests.Session, "send", send)

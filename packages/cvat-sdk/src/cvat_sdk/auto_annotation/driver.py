@@ -11,11 +11,13 @@ is killed, every batch sent before stays on the task.
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cvat_api import models
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 
 BATCH_MAX_SHAPES = 5000
 BATCH_MAX_SECONDS = 30.0
-READ_AHEAD_FRAMES = 4
+READ_AHEAD_FRAMES = 8
+READ_AHEAD_WORKERS = 2  # images decode in parallel (PIL releases the GIL)
 
 
 class _Context(DetectionFunctionContext):
@@ -62,49 +65,35 @@ _END = object()
 
 
 class _ReadAhead:
-    """Loads the samples' images on a background thread, a few frames ahead of the consumer."""
+    """Loads the samples' images a few frames ahead of the consumer, on `workers` threads, in order."""
 
-    def __init__(self, samples: Sequence[Sample], depth: int) -> None:
-        self._samples = samples
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, depth))
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cvat-read-ahead", daemon=True)
-        self._thread.start()
+    def __init__(self, samples: Sequence[Sample], depth: int, workers: int = READ_AHEAD_WORKERS) -> None:
+        self._samples = iter(samples)
+        self._pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="cvat-read-ahead")
+        self._window: collections.deque[tuple[Sample, Future[PIL.Image.Image]]] = collections.deque()
+        self._depth = max(1, depth)
+        self._fill()
 
-    def _put(self, item: Any) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self) -> None:
-        for sample in self._samples:
-            if self._stop.is_set():
+    def _fill(self) -> None:
+        while len(self._window) < self._depth:
+            sample = next(self._samples, None)
+            if sample is None:
                 return
-            try:
-                item: Any = (sample, sample.media.load_image())
-            except BaseException as e:  # handed to the consumer, which raises it
-                self._put(e)
-                return
-            if not self._put(item):
-                return
-        self._put(_END)
+            self._window.append((sample, self._pool.submit(sample.media.load_image)))
 
     def __iter__(self) -> Iterator[tuple[Sample, PIL.Image.Image]]:
-        while True:
-            item = self._queue.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while self._window:
+            sample, future = self._window.popleft()
+            image = future.result()  # a frame that could not be read raises here, in frame order
+            self._fill()
+            yield sample, image
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
+        """Stop reading: frames not started are dropped, the ones being read are waited for."""
+        for _, future in self._window:
+            future.cancel()
+        self._window.clear()
+        self._pool.shutdown(wait=True)
 
 
 class _Uploader:
@@ -243,7 +232,7 @@ def annotate_task(
             client, task_id, function, dataset, mapper, pbar, clear_existing, serial, conf_threshold, conv_mask_to_poly
         )
     finally:
-        dataset._cancel_background()
+        dataset._stop_background()
 
 
 def _run(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import cvat_api
-import tqdm  # type: ignore[import-untyped,unused-ignore]  # no types-tqdm in the dev group
+import tqdm
 from cvat_api.exceptions import ApiException, exception_for_status
 
 from .progress import ProgressReporter

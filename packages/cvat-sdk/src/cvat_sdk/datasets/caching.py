@@ -27,7 +27,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, InvalidStateError, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from enum import Enum, auto
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -232,14 +232,16 @@ class _OnlineCacheManager(CacheManager):
         annotations_future = pool.submit(self._annotation_bytes, task_id) if early_annotations else None
         first_chunk = self._start_first_chunk(task_id, pool) if cold_chunks else None
 
-        model: models.TaskRead = task_future.result()[0]
-        has_data = bool(model.get("size") and model.get("data_chunk_size"))
-        self._reconcile_task_dir(model)
         chunk_futures: dict[int, Future[Path]] = {}
-        if first_chunk is not None:
-            if has_data:  # nothing cached: every chunk can start now, without waiting for the meta
+        try:
+            model: models.TaskRead = task_future.result()[0]
+            has_data = bool(model.get("size") and model.get("data_chunk_size"))
+            self._reconcile_task_dir(model)
+            if first_chunk is not None and has_data:
+                # nothing cached: every chunk can start now, without waiting for the meta
                 chunk_futures = self._start_all_chunks(model, first_chunk, pool)
-            else:
+        finally:
+            if first_chunk is not None and not chunk_futures:  # not needed after all
                 first_chunk[0].add_done_callback(lambda _: _unlink(first_chunk[1]))
         labels: list[models.Label] = [label._model for label in labels_future.result()]
         meta: models.DataMetaRead | None = None
@@ -284,6 +286,7 @@ class _OnlineCacheManager(CacheManager):
         self.chunk_dir(task_id).mkdir(parents=True, exist_ok=True)
         first_future, temp = first_chunk
         placed: Future[Path] = Future()
+        placed.set_running_or_notify_cancel()  # it completes with the download: cancel() can't strand it
         target = self.chunk_path(task_id, 0, chunk_type)
 
         def place(done: Future[Path]) -> None:
@@ -292,11 +295,9 @@ class _OnlineCacheManager(CacheManager):
                 os.replace(temp, target)
             except BaseException as e:
                 _unlink(temp)
-                with contextlib.suppress(InvalidStateError):
-                    placed.set_exception(e)
+                placed.set_exception(e)
             else:
-                with contextlib.suppress(InvalidStateError):
-                    placed.set_result(target)
+                placed.set_result(target)
 
         first_future.add_done_callback(place)
         futures = {0: placed}

@@ -30,7 +30,7 @@ _VIDEO_CACHE_BYTES = 256 * 2**20  # decoded frames kept per process (at least on
 def require_video_decoder() -> None:
     """Raise UnsupportedDatasetError unless PyAV (needed to decode video chunks) is installed."""
     try:
-        import av  # noqa: F401
+        import av  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
     except ImportError as e:
         raise UnsupportedDatasetError(
             'Decoding the frames of a video task needs PyAV: pip install "cvat-sdk[video]" (or av)'
@@ -150,7 +150,7 @@ class ChunkFrameSource:
 
 
 def _decode_video(path: Path) -> list[PIL.Image.Image]:
-    import av
+    import av  # type: ignore[import-not-found,unused-ignore]
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,7 @@ class TaskDataset:
         `load_annotations`: False leaves every sample's `annotations` None.
         `media_download_policy`: PRELOAD_ALL caches every chunk now; FETCH_FRAMES_ON_DEMAND
         fetches each frame when it is loaded (not allowed with UpdatePolicy.NEVER).
+        `include_tracks`: add the tracks' per-frame shapes to `annotations.shapes`.
         """
         self._init(
             client,
@@ -178,10 +179,12 @@ class TaskDataset:
 
         return ChunkFrameSource(source.chunk_dir, source.chunk_size, source.chunk_type, resolve)
 
-    def _cancel_background(self) -> None:
-        """Stop background chunk downloads that have not started (a streaming consumer gave up)."""
+    def _stop_background(self) -> None:
+        """Cancel the background chunk downloads that have not started and wait for the others
+        (a streaming consumer is done), so that none outlives it."""
         for future in self._background_futures:
             future.cancel()
+        wait(self._background_futures)
 
     @staticmethod
     def _group(

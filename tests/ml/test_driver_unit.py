@@ -1,0 +1,126 @@
+"""annotate_task's machinery without a server: batched uploads and reading ahead."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import cvat_sdk.auto_annotation as cvataa
+import pytest
+from cvat_sdk.auto_annotation import driver
+
+
+class FakeTasksApi:
+    def __init__(self, fail_on_call: int | None = None) -> None:
+        self.calls: list[tuple[str, list[int]]] = []
+        self.fail_on_call = fail_on_call
+
+    def _record(self, kind: str, shapes: list[Any]) -> None:
+        if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
+            raise ConnectionError("the server went away")
+        self.calls.append((kind, [s.frame for s in shapes]))
+
+    def update_annotations(self, task_id: int, *, labeled_data_request: Any) -> None:
+        self._record("PUT", labeled_data_request.shapes)
+
+    def partial_update_annotations(self, action: str, task_id: int, *, patched_labeled_data_request: Any) -> None:
+        assert action == "create"
+        self._record("PATCH", patched_labeled_data_request.shapes)
+
+
+class FakeClient:
+    def __init__(self, api: FakeTasksApi) -> None:
+        self.api_client = type("ApiClient", (), {"tasks_api": api})()
+        import logging
+
+        self.logger = logging.getLogger("fake")
+
+
+def shapes(frame: int, n: int) -> list[Any]:
+    return [cvataa.rectangle(1, [0, 0, 1, 1]) for _ in range(n)]
+
+
+def add(uploader: driver._Uploader, frame: int, n: int) -> None:
+    items = shapes(frame, n)
+    for item in items:
+        item.frame = frame
+    uploader.add(frame, items)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_batches_hold_whole_frames_in_order(monkeypatch: pytest.MonkeyPatch, threaded: bool) -> None:
+    monkeypatch.setattr(driver, "BATCH_MAX_SHAPES", 3)
+    monkeypatch.setattr(driver, "BATCH_MAX_SECONDS", float("inf"))
+    api = FakeTasksApi()
+    uploader = driver._Uploader(FakeClient(api), 1, clear_existing=True, threaded=threaded)  # type: ignore[arg-type]
+    for frame, n in enumerate([2, 0, 2, 1, 0, 0, 1]):
+        add(uploader, frame, n)
+    uploader.flush()
+    uploader.close()
+    assert api.calls == [("PUT", [0, 0, 2, 2]), ("PATCH", [3, 6])]
+    assert uploader.sent_up_to == 6
+
+
+def test_clear_existing_with_no_results_still_clears() -> None:
+    api = FakeTasksApi()
+    uploader = driver._Uploader(FakeClient(api), 1, clear_existing=True, threaded=True)  # type: ignore[arg-type]
+    add(uploader, 0, 0)
+    uploader.flush()
+    uploader.close()
+    assert api.calls == [("PUT", [])]
+    api2 = FakeTasksApi()
+    uploader = driver._Uploader(FakeClient(api2), 1, clear_existing=False, threaded=True)  # type: ignore[arg-type]
+    add(uploader, 0, 0)
+    uploader.flush()
+    uploader.close()
+    assert api2.calls == []  # nothing to add: no request
+
+
+def test_a_failed_background_upload_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "BATCH_MAX_SHAPES", 1)
+    api = FakeTasksApi(fail_on_call=1)
+    uploader = driver._Uploader(FakeClient(api), 1, clear_existing=False, threaded=True)  # type: ignore[arg-type]
+    add(uploader, 0, 1)
+    add(uploader, 1, 1)  # its upload fails
+    with pytest.raises(ConnectionError, match="the server went away"):
+        for frame in range(2, 1000):
+            add(uploader, frame, 1)
+            threading.Event().wait(0.001)
+    with pytest.raises(ConnectionError):
+        uploader.close()
+    assert api.calls == [("PATCH", [0])] and uploader.sent_up_to == 0
+
+
+class FakeMedia:
+    def __init__(self, frame: int, fail: bool, loaded: list[int]) -> None:
+        self.frame, self.fail, self.loaded = frame, fail, loaded
+
+    def load_image(self) -> int:
+        if self.fail:
+            raise OSError(f"frame {self.frame} is unreadable")
+        self.loaded.append(self.frame)
+        return self.frame
+
+
+class FakeSample:
+    def __init__(self, frame: int, fail: bool, loaded: list[int]) -> None:
+        self.frame_index = frame
+        self.media = FakeMedia(frame, fail, loaded)
+
+
+def test_read_ahead_order_errors_and_early_stop() -> None:
+    loaded: list[int] = []
+    reader = driver._ReadAhead([FakeSample(i, i == 5, loaded) for i in range(10)], depth=2)  # type: ignore[list-item]
+    got = []
+    with pytest.raises(OSError, match="frame 5 is unreadable"):
+        for sample, image in reader:
+            assert sample.frame_index == image
+            got.append(image)
+    reader.close()
+    assert got == [0, 1, 2, 3, 4]
+
+    loaded.clear()
+    reader = driver._ReadAhead([FakeSample(i, False, loaded) for i in range(1000)], depth=2)  # type: ignore[list-item]
+    first = next(iter(reader))
+    reader.close()  # the consumer stopped: the thread ends without reading everything
+    assert first[1] == 0 and len(loaded) < 10
