@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cvat_sdk.core.proxies.jobs import Job
+from cvat_sdk.core.proxies.memberships import Invitation
 from cvat_sdk.core.proxies.webhooks import Webhook
 from cvat_sdk.exceptions import NotFoundException
 
@@ -33,6 +34,20 @@ def test_webhook_crud(client) -> None:
             client.webhooks.retrieve(hook.id)
     finally:
         project.remove()
+
+
+def test_invitations(client) -> None:
+    org = client.organizations.create({"slug": "sdk-invite-org", "name": "invite org"})
+    try:
+        with client.organization_context(org.slug):
+            invitation = client.invitations.create({"role": "worker", "email": "nobody@example.com"})
+            assert isinstance(invitation, Invitation) and str(invitation.role) == "worker"
+            assert invitation.key in [i.key for i in client.invitations.list()]
+            assert client.invitations.retrieve(invitation.key) == invitation
+            invitation.remove()
+            assert not client.invitations.list()
+    finally:
+        org.remove()
 
 
 def test_ground_truth_job_create_and_remove(client, images) -> None:
