@@ -60,7 +60,12 @@ def test_responses_are_scrubbed_on_a_copy() -> None:
     }
     out = scrub.scrub_response(response)
     assert out["headers"]["Set-Cookie"] == ["sessionid=redacted; HttpOnly; Path=/", "csrftoken=redacted; Path=/"]
-    assert json.loads(out["body"]["string"]) == {"key": "redacted"}
+    key = json.loads(out["body"]["string"])["key"]
+    assert key.startswith("redacted-") and "0123456789abcdef" not in out["body"]["string"].decode()
+    later = scrub.scrub_request(
+        Request("GET", "http://h/api/invitations/0123456789abcdef0123456789abcdef01234567", b"", {})
+    )
+    assert later.uri == f"http://h/api/invitations/{key}"  # the same placeholder everywhere, so replay matches
     assert out["headers"]["Content-Length"] == [str(len(out["body"]["string"]))]
     assert b"0123456789abcdef" in response["body"]["string"]  # the live client still gets the real value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -18,12 +19,16 @@ SECRET_JSON_KEYS = frozenset(
         "old_password",
         "new_password1",
         "new_password2",
-        "key",
         "token",
         "access_token",
         "secret",
     }
 )
+# Secret values that also serve as identifiers (a login token key, an invitation key that appears in
+# URLs): each is replaced by the same one-way placeholder wherever it appears, so replay stays
+# consistent. Filled as responses are scrubbed; requests recorded later use it too.
+IDENTIFYING_SECRET_KEYS = frozenset({"key"})
+_placeholders: dict[str, str] = {}
 _SET_COOKIE_VALUE = re.compile(r"^(\s*[^=;,\s]+)=([^;]*)")
 # What the secret scanner looks for in committed cassettes (shared with the test that scans them).
 LEAK_PATTERNS = [
@@ -34,6 +39,19 @@ LEAK_PATTERNS = [
 ]
 
 
+def _placeholder(secret: str) -> str:
+    value = _placeholders.get(secret)
+    if value is None:
+        value = _placeholders[secret] = f"{REDACTED}-{hashlib.sha256(secret.encode()).hexdigest()[:12]}"
+    return value
+
+
+def _replace_known(text: str) -> str:
+    for secret, placeholder in _placeholders.items():
+        text = text.replace(secret, placeholder)
+    return text
+
+
 def _env_secrets() -> list[str]:
     names = ("CVAT_TEST_PASSWORD", "CVAT_TEST_PASSWORD2", "CVAT_ACCESS_TOKEN")
     return [v for v in (os.environ.get(n) for n in names) if v and len(v) >= 4]
@@ -42,14 +60,20 @@ def _env_secrets() -> list[str]:
 def scrub_text(text: str) -> str:
     for secret in _env_secrets():
         text = text.replace(secret, REDACTED)
-    return text
+    return _replace_known(text)
 
 
 def _scrub_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {
-            k: (REDACTED if k in SECRET_JSON_KEYS and isinstance(v, str) else _scrub_json(v)) for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, str) and k in SECRET_JSON_KEYS:
+                out[k] = REDACTED
+            elif isinstance(v, str) and k in IDENTIFYING_SECRET_KEYS and len(v) >= 16:
+                out[k] = _placeholder(v)
+            else:
+                out[k] = _scrub_json(v)
+        return out
     if isinstance(value, list):
         return [_scrub_json(v) for v in value]
     return value
@@ -87,7 +111,7 @@ def scrub_request(request: Any) -> Any:
         if name.lower() in SECRET_HEADERS:
             request.headers[name] = REDACTED
     request.body = scrub_body(request.body)
-    request.uri = re.sub(r"([?&](?:sign|token|key)=)[^&]+", r"\1" + REDACTED, request.uri)
+    request.uri = _replace_known(re.sub(r"([?&](?:sign|token|key)=)[^&]+", r"\1" + REDACTED, request.uri))
     return request
 
 
