@@ -39,6 +39,25 @@ SURFACE = {
     "cvat_sdk.api_client.exceptions": [
         "ApiException", "NotFoundException", "UnauthorizedException", "ForbiddenException", "ServiceException",
     ],
+    "cvat_sdk.masks": ["encode_mask", "decode_mask"],
+    "cvat_sdk.attributes": ["attribute_value_validator", "number_attribute_values", "attribute_vals_from_dict"],
+    "cvat_sdk.datasets": [
+        "TaskDataset", "Sample", "FrameAnnotations", "MediaElement", "MediaDownloadPolicy", "UpdatePolicy",
+        "UnsupportedDatasetError",
+    ],
+    "cvat_sdk.pytorch": [
+        "TaskVisionDataset", "ProjectVisionDataset", "Target", "ExtractSingleLabelIndex", "ExtractBoundingBoxes",
+        "LabeledBoxes",
+    ],
+    "cvat_sdk.auto_annotation": [
+        "DetectionFunction", "DetectionFunctionSpec", "annotate_task", "label_spec", "skeleton_label_spec",
+        "keypoint_spec", "attribute_spec", "shape", "rectangle", "polygon", "mask", "skeleton", "keypoint",
+        "BadFunctionError",
+    ],
+    "cvat_sdk.auto_annotation.functions.torchvision_detection": ["create"],
+    "cvat_sdk.auto_annotation.functions.torchvision_instance_segmentation": ["create"],
+    "cvat_sdk.auto_annotation.functions.torchvision_keypoint_detection": ["create"],
+    "cvat_cli.__main__": ["main"],
 }  # fmt: skip
 
 API_ATTRS = [
@@ -77,3 +96,10 @@ def test_enums_and_values_behave_like_the_official_ones() -> None:
     assert Location.LOCAL == "local" and str(Location.CLOUD_STORAGE) == "cloud_storage"
     assert str(ResourceType.SHARE) == "share" and ResourceType.REMOTE.value == 2
     assert AnnotationUpdateAction("delete") is AnnotationUpdateAction.DELETE
+
+
+def test_cli_main_returns_the_exit_code(capsys) -> None:
+    from cvat_cli.__main__ import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == "2.42.0"
