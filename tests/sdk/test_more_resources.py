@@ -6,7 +6,7 @@ import pytest
 from cvat_sdk.core.proxies.jobs import Job
 from cvat_sdk.core.proxies.memberships import Invitation
 from cvat_sdk.core.proxies.webhooks import Webhook
-from cvat_sdk.exceptions import NotFoundException
+from cvat_sdk.exceptions import BadRequestException, NotFoundException
 
 from tests.sdk.fixtures import TASK_SPEC
 
@@ -72,3 +72,18 @@ def test_user_update(client) -> None:
         assert me.first_name == "Sdk" and client.users.retrieve(me.id).first_name == "Sdk"
     finally:
         me.update({"first_name": old})
+
+
+def test_cloud_storage_errors_are_typed(client) -> None:
+    """The recording server reaches no cloud: creating a storage fails with the server's reason."""
+    spec = {
+        "provider_type": "AWS_S3_BUCKET",
+        "resource": "no-such-bucket-sdk",
+        "display_name": "sdk",
+        "credentials_type": "ANONYMOUS_ACCESS",
+        "specific_attributes": "region=us-east-1",
+    }
+    with pytest.raises(BadRequestException) as info:
+        client.cloud_storages.create(spec)
+    assert info.value.status == 400 and "no-such-bucket-sdk" in str(info.value)
+    assert "no-such-bucket-sdk" not in [s.resource for s in client.cloud_storages.list()]
