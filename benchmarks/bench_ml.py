@@ -77,7 +77,7 @@ class _BenchTask:
 
 
 def _row(ctx: Context, label: str, child_task: str, task_id: int, target: float) -> Row:
-    reps = ctx.reps(3, 1)
+    reps = ctx.reps(5, 1)
     assert ctx.server
     times: dict[str, list[float]] = {OURS: [], OFFICIAL: []}
     notes = []

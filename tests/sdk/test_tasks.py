@@ -223,3 +223,29 @@ def test_create_from_the_server_share(client) -> None:
         assert task.size == 3 and [f.name for f in task.get_frames_info()] == [f"sdk-test/{n}" for n in names]
     finally:
         task.remove()
+
+
+def test_download_frames_fetches_whole_chunks_when_cheaper(client, images, tmp_path, monkeypatch) -> None:
+    task = client.tasks.create_from_data(
+        {**TASK_SPEC, "name": "chunked frames"}, images, data_params={"chunk_size": 2, "sorting_method": "predefined"}
+    )
+    try:
+        kinds: list[str] = []
+        original = type(task.api).retrieve_data
+
+        def spy(api, *args, **kwargs):
+            kinds.append(kwargs["type"])
+            return original(api, *args, **kwargs)
+
+        monkeypatch.setattr(type(task.api), "retrieve_data", spy)
+        paths = task.download_frames([4, 0, 1, 3], outdir=tmp_path / "all")
+        assert sorted(kinds) == ["chunk", "chunk", "chunk"]  # chunks 0, 1, 2 instead of 4 frames
+        assert [p.read_bytes() for p in paths] == [images[i].read_bytes() for i in (4, 0, 1, 3)]
+        kinds.clear()
+        (single,) = task.download_frames([2], outdir=tmp_path / "one")
+        assert kinds == ["frame"] and single.read_bytes() == images[2].read_bytes()
+        kinds.clear()
+        task.download_frames([0, 1], outdir=tmp_path / "compressed", quality="compressed")
+        assert kinds == ["frame", "frame"]  # compressed frames are not the chunks' originals
+    finally:
+        task.remove()

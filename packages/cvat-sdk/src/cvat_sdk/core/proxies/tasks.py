@@ -135,6 +135,20 @@ class Task(
             self.fetch()
         return rq_id
 
+    def _chunk_size_for_frames(self, frame_ids: Sequence[int], quality: str) -> int | None:
+        if quality != "original" or len(frame_ids) < 2:
+            return None
+        model = self._model
+        if str(model.get("data_original_chunk_type")) != "imageset" or model.get("validation_mode"):
+            return None
+        chunk_size = model.get("data_chunk_size")
+        size = model.get("size") or 0
+        if not chunk_size or any(not 0 <= f < size for f in frame_ids):
+            return None  # unknown layout, or frames out of range: per-frame requests report them
+        chunks = {f // chunk_size for f in frame_ids}
+        frames_in_chunks = sum(min(chunk_size, size - c * chunk_size) for c in chunks)
+        return int(chunk_size) if frames_in_chunks <= 2 * len(set(frame_ids)) else None
+
     def get_jobs(self) -> list[Job]:
         return self._client.jobs.list(task_id=self.id)
 
