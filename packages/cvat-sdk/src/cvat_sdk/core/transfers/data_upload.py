@@ -15,7 +15,6 @@ TUS. Nothing is stored twice either way.
 from __future__ import annotations
 
 import enum
-import logging
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -30,26 +29,14 @@ from .dialect import UPLOAD_MULTIPLE, finish_upload, start_upload
 from .parallel import run_ordered
 from .planning import Group, Job, LocalFile, Single, check_files, plan_jobs
 from .reporting import SharedProgress
-from .settings import TransferSettings
-from .transport import LOGGER_NAME, Transport, Verdict, failure_from_exception, failure_from_response
+from .transport import TransferComponent, Transport, Verdict, failure_from_exception, failure_from_response
 from .tus import TusUpload
 
 DEFAULT_IMAGE_QUALITY = 70
 
 
-class DataUploader:
+class DataUploader(TransferComponent):
     """Uploads local files as a task's data (`/api/tasks/<id>/data/`)."""
-
-    def __init__(
-        self,
-        api_client: cvat_api.ApiClient,
-        settings: TransferSettings | None = None,
-        *,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self.api_client = api_client
-        self.settings = settings or TransferSettings()
-        self.logger = logger or logging.getLogger(LOGGER_NAME)
 
     def upload_files(
         self,

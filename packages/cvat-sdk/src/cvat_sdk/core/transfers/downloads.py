@@ -9,7 +9,6 @@ timeouts, 408/425/429/500-class gateway errors) are retried; a failed download l
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 import threading
@@ -23,11 +22,10 @@ from ..progress import ProgressReporter
 from ..utils import create_sibling_temp
 from .errors import DownloadError, OutputExistsError
 from .reporting import SharedProgress
-from .settings import TransferSettings
 from .transport import (
-    LOGGER_NAME,
     Failure,
     Retrier,
+    TransferComponent,
     Transport,
     Verdict,
     as_resendable,
@@ -42,19 +40,8 @@ class _Truncated(Exception):
     """The body ended before the announced length."""
 
 
-class Downloader:
+class Downloader(TransferComponent):
     """Downloads files from the server with the client's auth."""
-
-    def __init__(
-        self,
-        api_client: cvat_api.ApiClient,
-        settings: TransferSettings | None = None,
-        *,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self.api_client = api_client
-        self.settings = settings or TransferSettings()
-        self.logger = logger or logging.getLogger(LOGGER_NAME)
 
     def download_file(
         self,

@@ -7,7 +7,6 @@ rq_id) is returned. Query parameters such as `conv_mask_to_poly` go on both requ
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -20,24 +19,12 @@ from ..progress import ProgressReporter
 from .dialect import finish_upload, query_pairs, start_upload
 from .errors import MissingFilesError
 from .reporting import SharedProgress
-from .settings import TransferSettings
-from .transport import LOGGER_NAME, Transport
+from .transport import TransferComponent, Transport
 from .tus import TusUpload
 
 
-class FileUploader:
+class FileUploader(TransferComponent):
     """Uploads one local file through CVAT's Upload-Start / TUS / Upload-Finish bracket."""
-
-    def __init__(
-        self,
-        api_client: cvat_api.ApiClient,
-        settings: TransferSettings | None = None,
-        *,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self.api_client = api_client
-        self.settings = settings or TransferSettings()
-        self.logger = logger or logging.getLogger(LOGGER_NAME)
 
     def upload_file(
         self,

@@ -34,6 +34,22 @@ from .settings import TransferSettings
 
 LOGGER_NAME = "cvat_sdk.transfers"
 
+
+class TransferComponent:
+    """What every uploader and downloader holds: the client (session and auth), settings, a logger."""
+
+    def __init__(
+        self,
+        api_client: cvat_api.ApiClient,
+        settings: TransferSettings | None = None,
+        *,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.api_client = api_client
+        self.settings = settings or TransferSettings()
+        self.logger = logger or logging.getLogger(LOGGER_NAME)
+
+
 UNPROCESSED_STATUSES = frozenset({408, 425, 429, 503})
 AMBIGUOUS_STATUSES = frozenset({502, 504})
 
