@@ -1,40 +1,8 @@
-"""Exceptions, by the official package's names: the low-level ones and the SDK's own."""
+"""Exceptions, by the official package's names: every cvat-api exception and the SDK's own base."""
 
-from cvat_api.exceptions import (
-    ApiAttributeError,
-    ApiException,
-    ApiKeyError,
-    ApiTypeError,
-    ApiValueError,
-    BadRequestException,
-    ConflictException,
-    ForbiddenException,
-    NotFoundException,
-    OpenApiException,
-    RequestTimeoutError,
-    ServiceException,
-    TooManyRequestsException,
-    TransportError,
-    UnauthorizedException,
-)
+from cvat_api.exceptions import *  # noqa: F403 - the same names, re-exported
+from cvat_api.exceptions import __all__ as _api_names
 
 from .core.exceptions import CvatSdkException
 
-__all__ = [
-    "ApiAttributeError",
-    "ApiException",
-    "ApiKeyError",
-    "ApiTypeError",
-    "ApiValueError",
-    "BadRequestException",
-    "ConflictException",
-    "CvatSdkException",
-    "ForbiddenException",
-    "NotFoundException",
-    "OpenApiException",
-    "RequestTimeoutError",
-    "ServiceException",
-    "TooManyRequestsException",
-    "TransportError",
-    "UnauthorizedException",
-]
+__all__ = [*_api_names, "CvatSdkException"]

@@ -10,17 +10,15 @@ from .args import non_negative_int, parse_labels
 from .common import CommandContext
 from .output import field, print_value
 from .resources import (
+    add_backup_commands,
     add_export_arguments,
     add_format_argument,
     add_listing_arguments,
-    add_overwrite_argument,
     add_period_argument,
     require_input_file,
     retrieve,
-    run_backup,
     run_export,
     run_listing,
-    run_restore,
 )
 
 if TYPE_CHECKING:
@@ -87,21 +85,7 @@ def register(subparsers: Subparsers) -> None:
     add_period_argument(p, "time interval between checks if the import has finished, in seconds")
     p.set_defaults(handler=_import_dataset)
 
-    p = subparsers.add_parser("backup", help="download a project backup", description="Download a project backup.")
-    p.add_argument("project_id", type=non_negative_int, help="project ID")
-    p.add_argument("filename", help="output file")
-    add_period_argument(p, "time interval between checks if archive building has been finished, in seconds")
-    add_overwrite_argument(p)
-    p.set_defaults(handler=_backup)
-
-    p = subparsers.add_parser(
-        "create-from-backup",
-        help="restore a project from a backup",
-        description="Create a project from a backup file.",
-    )
-    p.add_argument("filename", help="upload file")
-    add_period_argument(p, "time interval between checks if archive processing was finished, in seconds")
-    p.set_defaults(handler=_create_from_backup)
+    add_backup_commands(subparsers, "project")
 
 
 def _ls(ctx: CommandContext, args: argparse.Namespace) -> None:
@@ -136,11 +120,3 @@ def _import_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
     path = require_input_file(args.filename, "dataset file")
     project = retrieve(ctx.client.projects, "project", args.project_id)
     project.import_dataset(args.fileformat, path, status_check_period=args.status_check_period, pbar=ctx.progress())
-
-
-def _backup(ctx: CommandContext, args: argparse.Namespace) -> None:
-    run_backup(ctx, "project")
-
-
-def _create_from_backup(ctx: CommandContext, args: argparse.Namespace) -> None:
-    run_restore(ctx, "project")

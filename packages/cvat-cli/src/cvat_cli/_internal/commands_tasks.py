@@ -10,19 +10,17 @@ from .common import CommandContext
 from .errors import CliError
 from .output import field, print_value
 from .resources import (
+    add_backup_commands,
     add_export_arguments,
     add_format_argument,
     add_frames_arguments,
     add_listing_arguments,
-    add_overwrite_argument,
     add_period_argument,
     download_frames,
     require_input_file,
     retrieve,
-    run_backup,
     run_export,
     run_listing,
-    run_restore,
 )
 
 if TYPE_CHECKING:
@@ -100,19 +98,7 @@ def register(subparsers: Subparsers) -> None:
     add_format_argument(p, "CVAT 1.1")
     p.set_defaults(handler=_import_dataset)
 
-    p = subparsers.add_parser("backup", help="download a task backup", description="Download a task backup.")
-    p.add_argument("task_id", type=non_negative_int, help="task ID")
-    p.add_argument("filename", help="output file")
-    add_period_argument(p, "time interval between checks if archive building has been finished, in seconds")
-    add_overwrite_argument(p)
-    p.set_defaults(handler=_backup)
-
-    p = subparsers.add_parser(
-        "create-from-backup", help="restore a task from a backup", description="Create a task from a backup file."
-    )
-    p.add_argument("filename", help="upload file")
-    add_period_argument(p, "time interval between checks if archive processing was finished, in seconds")
-    p.set_defaults(handler=_create_from_backup)
+    add_backup_commands(subparsers, "task")
 
 
 def _add_create_arguments(p: argparse.ArgumentParser) -> None:
@@ -263,11 +249,3 @@ def _import_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
     path = require_input_file(args.filename, "annotation file")
     task = retrieve(ctx.client.tasks, "task", args.task_id)
     task.import_annotations(args.fileformat, path, pbar=ctx.progress())
-
-
-def _backup(ctx: CommandContext, args: argparse.Namespace) -> None:
-    run_backup(ctx, "task")
-
-
-def _create_from_backup(ctx: CommandContext, args: argparse.Namespace) -> None:
-    run_restore(ctx, "task")

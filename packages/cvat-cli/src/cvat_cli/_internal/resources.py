@@ -4,6 +4,7 @@ dataset export/import, backups and frame downloads."""
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,29 @@ def run_restore(ctx: CommandContext, what: str) -> None:
         path, status_check_period=args.status_check_period, pbar=ctx.progress()
     )
     print_value(restored.id)
+
+
+@functools.cache
+def _backup_handlers(what: str) -> tuple[Callable[..., None], Callable[..., None]]:
+    """One backup and one restore handler per kind, shared by a command and its deprecated alias."""
+    return (lambda ctx, args: run_backup(ctx, what)), (lambda ctx, args: run_restore(ctx, what))
+
+
+def add_backup_commands(subparsers: Subparsers, what: str) -> None:
+    """The `backup` and `create-from-backup` commands of tasks and projects."""
+    p = subparsers.add_parser("backup", help=f"download a {what} backup", description=f"Download a {what} backup.")
+    p.add_argument(f"{what}_id", type=non_negative_int, help=f"{what} ID")
+    p.add_argument("filename", help="output file")
+    add_period_argument(p, "time interval between checks if archive building has been finished, in seconds")
+    add_overwrite_argument(p)
+    p.set_defaults(handler=_backup_handlers(what)[0])
+
+    p = subparsers.add_parser(
+        "create-from-backup", help=f"restore a {what} from a backup", description=f"Create a {what} from a backup file."
+    )
+    p.add_argument("filename", help="upload file")
+    add_period_argument(p, "time interval between checks if archive processing was finished, in seconds")
+    p.set_defaults(handler=_backup_handlers(what)[1])
 
 
 def download_frames(

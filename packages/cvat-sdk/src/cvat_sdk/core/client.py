@@ -9,7 +9,7 @@ from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import cvat_api
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from .proxies.webhooks import WebhooksRepo
     from .transfers import TransferSettings
 
-RepoT = TypeVar("RepoT")
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
 SCHEME_PROBE_TIMEOUT = 5.0

@@ -9,6 +9,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, TypeVar, overload
 
+# A file system path as callers may give it.
+StrPath = str | os.PathLike[str]
+
 K = TypeVar("K")
 V = TypeVar("V")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,9 @@ from cvat_api.exceptions import ConflictException
 from ..exceptions import CvatSdkException
 from ..progress import ProgressReporter
 from ..transfers import Downloader, OutputExistsError
+from ..utils import StrPath
 from .model_proxy import Entity
 from .types import Location
-
-StrPath = str | os.PathLike[str]
 
 
 class ExportMixinBase(Entity):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +10,11 @@ from cvat_api import models
 from ..exceptions import CvatSdkException
 from ..progress import ProgressReporter
 from ..transfers import FileUploader
+from ..utils import StrPath
 from .model_proxy import Entity, EntityT, ModelRetrieveMixin
 
 if TYPE_CHECKING:
     from ..client import Client
-
-StrPath = str | os.PathLike[str]
 
 
 def upload_and_wait(

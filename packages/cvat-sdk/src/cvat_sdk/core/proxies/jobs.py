@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from cvat_api import models
@@ -16,8 +15,6 @@ from .model_proxy import ModelCreateMixin, ModelDeleteMixin, ModelListMixin, Mod
 
 if TYPE_CHECKING:
     from .issues import Issue
-
-StrPath = str | os.PathLike[str]
 
 
 class Job(

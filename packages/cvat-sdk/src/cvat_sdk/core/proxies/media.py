@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import mimetypes
-import os
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -16,10 +15,9 @@ from cvat_api import models
 from ..progress import ProgressReporter
 from ..transfers import OutputExistsError, parallel_map
 from ..transfers.reporting import SharedProgress
-from ..utils import atomic_writer
+from ..utils import StrPath, atomic_writer
 from .model_proxy import Entity
 
-StrPath = str | os.PathLike[str]
 _EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",

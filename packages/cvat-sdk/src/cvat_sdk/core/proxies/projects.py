@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from cvat_api import models
 
 from ..progress import ProgressReporter
+from ..utils import StrPath
 from ._generated.projects import ProjectBase, ProjectsRepoBase
 from .exports import DownloadBackupMixin, ExportDatasetMixin
 from .imports import BackupRestoreMixin, FileImportMixin
@@ -23,8 +24,6 @@ from .model_proxy import (
 
 if TYPE_CHECKING:
     from .tasks import Task
-
-StrPath = str | os.PathLike[str]
 
 
 class Project(

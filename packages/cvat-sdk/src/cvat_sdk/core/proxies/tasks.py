@@ -13,6 +13,7 @@ from cvat_api import Model, models
 from ..exceptions import CvatSdkException
 from ..progress import ProgressReporter
 from ..transfers import DataUploader, MissingFilesError
+from ..utils import StrPath
 from ._generated.tasks import TaskBase, TasksRepoBase
 from .annotations import AnnotationCrudMixin
 from .exports import DownloadBackupMixin, ExportDatasetMixin
@@ -29,7 +30,6 @@ from .model_proxy import (
 if TYPE_CHECKING:
     from .jobs import Job
 
-StrPath = str | os.PathLike[str]
 # Keys of DataRequest that come from `resources`, not from data_params.
 _RESOURCE_KEYS = frozenset({"client_files", "server_files", "remote_files"})
 
