@@ -155,9 +155,9 @@ class CacheManager:
     @staticmethod
     def save_json(path: Path, obj: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)  # one pass in C: json.dump is not
         with atomic_writer(path, "w", encoding="UTF-8") as f:
-            json.dump(obj, f, indent=1)
-            f.write("\n")
+            f.write(text)
 
     @contextlib.contextmanager
     def task_lock(self, task_id: int) -> Iterator[None]:

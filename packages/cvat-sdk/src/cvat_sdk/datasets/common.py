@@ -32,7 +32,8 @@ class MediaElement(metaclass=abc.ABCMeta):
 
     @abc.abstractmethod
     def load_image(self) -> PIL.Image.Image:
-        """The frame as a PIL image (loaded, so the file behind it can go)."""
+        """The frame as a PIL image. As with `PIL.Image.open`, its pixels are decoded when first
+        used; the encoded frame is held in memory, so no file stays open."""
 
 
 @attrs.frozen

@@ -38,11 +38,11 @@ def require_video_decoder() -> None:
 
 
 def _open_image(data: bytes) -> PIL.Image.Image:
+    """The image encoded in `data`; its header is read now, its pixels when first used (PIL's
+    lazy loading), so what only needs the size or nothing of the image pays no decoding."""
     import PIL.Image
 
-    image = PIL.Image.open(io.BytesIO(data))
-    image.load()
-    return image
+    return PIL.Image.open(io.BytesIO(data))
 
 
 class ChunkFrameSource:
