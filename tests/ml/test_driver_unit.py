@@ -20,10 +20,12 @@ class FakeTasksApi:
             raise ConnectionError("the server went away")
         self.calls.append((kind, [s.frame for s in shapes]))
 
-    def update_annotations(self, task_id: int, *, labeled_data_request: Any) -> None:
+    def update_annotations(self, task_id: int, *, labeled_data_request: Any, _parse_response: bool = True) -> None:
         self._record("PUT", labeled_data_request.shapes)
 
-    def partial_update_annotations(self, action: str, task_id: int, *, patched_labeled_data_request: Any) -> None:
+    def partial_update_annotations(
+        self, action: str, task_id: int, *, patched_labeled_data_request: Any, _parse_response: bool = True
+    ) -> None:
         assert action == "create"
         self._record("PATCH", patched_labeled_data_request.shapes)
 
@@ -91,36 +93,83 @@ def test_a_failed_background_upload_stops_the_run(monkeypatch: pytest.MonkeyPatc
     assert api.calls == [("PATCH", [0])] and uploader.sent_up_to == 0
 
 
-class FakeMedia:
-    def __init__(self, frame: int, fail: bool, loaded: list[int]) -> None:
-        self.frame, self.fail, self.loaded = frame, fail, loaded
+class FakeImage:
+    def __init__(self, frame: int, decoded: list[int]) -> None:
+        self.frame, self.decoded = frame, decoded
 
-    def load_image(self) -> int:
+    def load(self) -> None:
+        self.decoded.append(self.frame)
+
+
+class FakeMedia:
+    def __init__(self, frame: int, fail: bool, opened: list[int], decoded: list[int]) -> None:
+        self.frame, self.fail, self.opened, self.decoded = frame, fail, opened, decoded
+
+    def load_image(self) -> FakeImage:
         if self.fail:
             raise OSError(f"frame {self.frame} is unreadable")
-        self.loaded.append(self.frame)
-        return self.frame
+        self.opened.append(self.frame)
+        return FakeImage(self.frame, self.decoded)
 
 
 class FakeSample:
-    def __init__(self, frame: int, fail: bool, loaded: list[int]) -> None:
+    def __init__(self, frame: int, fail: bool = False, opened: list[int] | None = None) -> None:
         self.frame_index = frame
-        self.media = FakeMedia(frame, fail, loaded)
+        self.opened: list[int] = [] if opened is None else opened
+        self.decoded: list[int] = []
+        self.media = FakeMedia(frame, fail, self.opened, self.decoded)
 
 
-def test_read_ahead_order_errors_and_early_stop() -> None:
-    loaded: list[int] = []
-    reader = driver._ReadAhead([FakeSample(i, i == 5, loaded) for i in range(10)], depth=2)  # type: ignore[list-item]
+def fake_samples(n: int, failing: int | None = None) -> list[Any]:
+    opened: list[int] = []
+    return [FakeSample(i, i == failing, opened) for i in range(n)]
+
+
+@pytest.mark.parametrize("slow", [False, True])
+def test_read_ahead_order_errors_and_early_stop(monkeypatch: pytest.MonkeyPatch, slow: bool) -> None:
+    monkeypatch.setattr(driver, "PROBE_FRAMES", 2)
+    monkeypatch.setattr(driver, "READ_AHEAD_ABOVE_SECONDS", 0.0 if slow else float("inf"))
+    reader = driver._ReadAhead(fake_samples(10, failing=5), depth=2)
     got = []
     with pytest.raises(OSError, match="frame 5 is unreadable"):
         for sample, image in reader:
-            assert sample.frame_index == image
-            got.append(image)
+            assert sample.frame_index == image.frame
+            got.append(image.frame)
     reader.close()
     assert got == [0, 1, 2, 3, 4]
 
-    loaded.clear()
-    reader = driver._ReadAhead([FakeSample(i, False, loaded) for i in range(1000)], depth=2)  # type: ignore[list-item]
-    first = next(iter(reader))
-    reader.close()  # the consumer stopped: the thread ends without reading everything
-    assert first[1] == 0 and len(loaded) < 10
+    samples = fake_samples(1000)
+    reader = driver._ReadAhead(samples, depth=2)
+    iterator = iter(reader)
+    for _ in range(3):
+        next(iterator)
+    reader.close()  # the consumer stopped: the threads end without reading everything
+    assert len(samples[0].opened) < 10
+
+
+def test_a_quick_consumer_gets_undecoded_images_from_this_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "READ_AHEAD_ABOVE_SECONDS", 0.05)
+    samples = fake_samples(20)
+    reader = driver._ReadAhead(samples, depth=4)
+    for _sample, _image in reader:
+        pass
+    reader.close()
+    assert samples[0].opened == list(range(20))
+    assert all(not s.decoded for s in samples)  # nothing decoded the pixels: nobody asked for them
+    assert reader._pool is None
+
+
+def test_a_slow_consumer_gets_frames_decoded_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "READ_AHEAD_ABOVE_SECONDS", 0.001)
+    monkeypatch.setattr(driver, "PROBE_FRAMES", 2)
+    samples = fake_samples(12)
+    reader = driver._ReadAhead(samples, depth=4)
+    got = []
+    for sample, image in reader:
+        got.append(image.frame)
+        threading.Event().wait(0.005)  # the function's work
+        if sample.frame_index == 5:
+            assert len(samples[0].opened) >= 8  # frames beyond the current one were read ahead...
+    reader.close()
+    assert got == list(range(12))
+    assert [s.frame_index for s in samples if s.decoded] == list(range(2, 12))  # ...and decoded there
