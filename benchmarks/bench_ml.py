@@ -115,10 +115,22 @@ def bench_task_dataset(ctx: Context) -> Row:
 
 @benchmark("ml_annotate", needs_server=True)
 def bench_annotate_task(ctx: Context) -> Row:
-    """annotate_task with a trivial function (one box per frame) over 300 frames, cold cache."""
+    """annotate_task with a trivial function (one box per frame, from the image's size) over 300
+    frames, cold cache."""
     _credentials()
     with _BenchTask() as task_id:
-        return _row(ctx, f"annotate_task, trivial function, {FRAMES} frames", "annotate", task_id, 0.5)
+        return _row(ctx, f"annotate_task, trivial function (image size), {FRAMES} frames", "annotate", task_id, 0.5)
+
+
+@benchmark("ml_annotate_pixels", needs_server=True)
+def bench_annotate_task_pixels(ctx: Context) -> Row:
+    """As ml_annotate, but the function reads a pixel, so every frame must be decoded (ours
+    decodes lazily, so the trivial function above costs it no decoding)."""
+    _credentials()
+    with _BenchTask() as task_id:
+        return _row(
+            ctx, f"annotate_task, trivial function reading pixels, {FRAMES} frames", "annotate_pixels", task_id, 0.5
+        )
 
 
 # --- the child: runs in a fresh interpreter of either side ------------------------------------------
@@ -156,26 +168,32 @@ def child_dataset(host: str, task_id: int, reps: int) -> dict[str, Any]:
     def build_and_iterate() -> None:
         dataset = TaskDataset(client, task_id)
         for sample in dataset.samples:
-            sample.media.load_image()
+            sample.media.load_image().load()  # decoded on both sides (ours decodes lazily)
         assert len(dataset.samples) == FRAMES
 
     return {"times": _timed_with_empty_cache(client, build_and_iterate, reps)}
 
 
-def child_annotate(host: str, task_id: int, reps: int) -> dict[str, Any]:
+def child_annotate(host: str, task_id: int, reps: int, read_pixels: bool = False) -> dict[str, Any]:
     import cvat_sdk.auto_annotation as cvataa
 
     class OneBox:
         spec = cvataa.DetectionFunctionSpec(labels=[cvataa.label_spec("car", 0)])
 
         def detect(self, context: Any, image: Any) -> list[Any]:
+            if read_pixels:
+                image.getpixel((0, 0))
             return [cvataa.rectangle(0, [1, 1, image.width / 2, image.height / 2])]
 
     client = _client(host)
     return {"times": _timed_with_empty_cache(client, lambda: cvataa.annotate_task(client, task_id, OneBox()), reps)}
 
 
-CHILD_TASKS = {"dataset": child_dataset, "annotate": child_annotate}
+def child_annotate_pixels(host: str, task_id: int, reps: int) -> dict[str, Any]:
+    return child_annotate(host, task_id, reps, read_pixels=True)
+
+
+CHILD_TASKS = {"dataset": child_dataset, "annotate": child_annotate, "annotate_pixels": child_annotate_pixels}
 
 
 def main() -> None:
