@@ -4,8 +4,8 @@ Between two keyframes of a track, rectangles, ellipses, cuboids and shapes with 
 of points on both keyframes move linearly (rotation the short way round); anything else (masks,
 a change of type or point count) keeps the earlier keyframe until the next one. From an
 `outside` keyframe on, the track has no shape until the next keyframe that is not outside.
-After the last keyframe the shape stays until the task's last frame. Skeleton elements are
-tracked the same way, each on its own.
+After the last keyframe the shape stays until the task's last frame, as in the server's own
+task-level dataset exports. Skeleton elements are tracked the same way, each on its own.
 
 Each shape made from a track is a `LabeledShape` with `id` None, the track's label, group,
 source and attributes (plus the keyframe's), and two extra keys: `shape["track_id"]` and
