@@ -10,14 +10,13 @@ from .common import CommandContext
 from .output import field
 from .resources import (
     add_export_arguments,
-    add_format_argument,
     add_frames_arguments,
+    add_import_arguments,
     add_listing_arguments,
-    add_period_argument,
     download_frames,
-    require_input_file,
     retrieve,
     run_export,
+    run_import,
     run_listing,
 )
 
@@ -65,10 +64,7 @@ def register(subparsers: Subparsers) -> None:
         help="import annotations into a job",
         description="Import annotations into a job from a dataset in the specified format (e.g. 'YOLO 1.1').",
     )
-    p.add_argument("job_id", type=non_negative_int, help="job ID")
-    p.add_argument("filename", help="upload file")
-    add_format_argument(p, "CVAT 1.1")
-    add_period_argument(p, "time interval between checks if the import has finished, in seconds")
+    add_import_arguments(p, what="job", with_period=True)
     p.set_defaults(handler=_import_dataset)
 
 
@@ -93,6 +89,4 @@ def _export_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
 
 
 def _import_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
-    path = require_input_file(args.filename, "annotation file")
-    job = retrieve(ctx.client.jobs, "job", args.job_id)
-    job.import_annotations(args.fileformat, path, status_check_period=args.status_check_period, pbar=ctx.progress())
+    run_import(ctx, "job")

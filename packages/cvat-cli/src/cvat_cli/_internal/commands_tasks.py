@@ -12,14 +12,15 @@ from .output import field, print_value
 from .resources import (
     add_backup_commands,
     add_export_arguments,
-    add_format_argument,
     add_frames_arguments,
+    add_import_arguments,
     add_listing_arguments,
     add_period_argument,
     download_frames,
     require_input_file,
     retrieve,
     run_export,
+    run_import,
     run_listing,
 )
 
@@ -93,9 +94,7 @@ def register(subparsers: Subparsers) -> None:
         help="import annotations into a task",
         description="Import annotations into a task from a dataset in the specified format (e.g. 'YOLO 1.1').",
     )
-    p.add_argument("task_id", type=non_negative_int, help="task ID")
-    p.add_argument("filename", help="upload file")
-    add_format_argument(p, "CVAT 1.1")
+    add_import_arguments(p, what="task", with_period=False)
     p.set_defaults(handler=_import_dataset)
 
     add_backup_commands(subparsers, "task")
@@ -246,6 +245,4 @@ def _export_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
 
 
 def _import_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
-    path = require_input_file(args.filename, "annotation file")
-    task = retrieve(ctx.client.tasks, "task", args.task_id)
-    task.import_annotations(args.fileformat, path, pbar=ctx.progress())
+    run_import(ctx, "task")

@@ -82,6 +82,15 @@ def add_export_arguments(parser: argparse.ArgumentParser, *, what: str) -> None:
     add_overwrite_argument(parser)
 
 
+def add_import_arguments(parser: argparse.ArgumentParser, *, what: str, with_period: bool) -> None:
+    """The arguments of `<what> import-dataset` (the official task command has no period option)."""
+    parser.add_argument(f"{what}_id", type=non_negative_int, help=f"{what} ID")
+    parser.add_argument("filename", help="upload file")
+    add_format_argument(parser, "CVAT 1.1")
+    if with_period:
+        add_period_argument(parser, "time interval between checks if the import has finished, in seconds")
+
+
 def add_overwrite_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
 
@@ -158,6 +167,16 @@ def run_export(ctx: CommandContext, what: str) -> None:
         status_check_period=args.status_check_period,
         pbar=ctx.progress(),
         overwrite=args.overwrite,
+    )
+
+
+def run_import(ctx: CommandContext, what: str) -> None:
+    """Import an annotation file into a task or job (`what`); local checks first."""
+    args = ctx.args
+    path = require_input_file(args.filename, "annotation file")
+    entity = retrieve(_repo(ctx, what), what, getattr(args, f"{what}_id"))
+    entity.import_annotations(
+        args.fileformat, path, status_check_period=getattr(args, "status_check_period", None), pbar=ctx.progress()
     )
 
 
