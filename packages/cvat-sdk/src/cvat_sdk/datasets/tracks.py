@@ -60,6 +60,25 @@ def _states(
             yield frame, key, _lerp_points(key.points, nxt.points, t), rotation, False
 
 
+def _shape_fields(owner: Any, key: Any, frame: int, rotation: float, points: list[float]) -> dict[str, Any]:
+    """The fields of the shape that `owner` (a track or a track's element) has on `frame`, where
+    `key` is its keyframe in effect there."""
+    return {
+        "type": key.type,
+        "frame": frame,
+        "label_id": owner.label_id,
+        "occluded": bool(key.get("occluded", False)),
+        "outside": False,
+        "z_order": key.get("z_order", 0),
+        "rotation": rotation,
+        "points": points,
+        "id": None,
+        "group": owner.get("group"),
+        "source": owner.get("source", "manual"),
+        "attributes": _attributes(owner, key),
+    }
+
+
 def _attributes(track: Any, key: models.TrackedShape) -> list[models.AttributeVal]:
     merged = {a.spec_id: a for a in (track.get("attributes") or [])}
     merged.update({a.spec_id: a for a in (key.get("attributes") or [])})
@@ -82,36 +101,9 @@ def track_shapes(track: models.LabeledTrack, last_frame: int) -> Iterator[models
                 continue
             element_key, element_points, element_rotation = state
             sub_shapes.append(
-                models.SubLabeledShape(
-                    type=element_key.type,
-                    frame=frame,
-                    label_id=element.label_id,
-                    occluded=bool(element_key.get("occluded", False)),
-                    outside=False,
-                    z_order=element_key.get("z_order", 0),
-                    rotation=element_rotation,
-                    points=element_points,
-                    id=None,
-                    group=element.get("group"),
-                    source=element.get("source", "manual"),
-                    attributes=_attributes(element, element_key),
-                )
+                models.SubLabeledShape(**_shape_fields(element, element_key, frame, element_rotation, element_points))
             )
-        shape = models.LabeledShape(
-            type=key.type,
-            frame=frame,
-            label_id=track.label_id,
-            occluded=bool(key.get("occluded", False)),
-            outside=False,
-            z_order=key.get("z_order", 0),
-            rotation=rotation,
-            points=points,
-            id=None,
-            group=track.get("group"),
-            source=track.get("source", "manual"),
-            attributes=_attributes(track, key),
-            **extra,
-        )
+        shape = models.LabeledShape(**_shape_fields(track, key, frame, rotation, points), **extra)
         if element_tracks:
             shape.elements = sub_shapes
         yield shape
