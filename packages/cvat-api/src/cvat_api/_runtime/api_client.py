@@ -5,38 +5,29 @@ from __future__ import annotations
 import base64
 import importlib
 import json
-import logging
+import mimetypes
+import os
 from collections.abc import Mapping
+from multiprocessing.pool import ThreadPool
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import requests.adapters
-import urllib3
 
 from .._generated import API_ATTRS, PACKAGE_VERSION
 from . import encoding
-from . import retry as retry_timing
 from .configuration import Configuration
-from .errors import (
-    ApiAttributeError,
-    ApiTypeError,
-    ApiValueError,
-    RequestTimeoutError,
-    TransportError,
-    exception_for_status,
-    redact_text,
-)
+from .errors import ApiAttributeError, ApiTypeError, ApiValueError
 from .operation import IDEMPOTENT_METHODS, Operation, RequestTimeout
 from .response import ApiResponse
-
-log = logging.getLogger("cvat_api")
+from .rest import RESTClientObject, raise_for_status
 
 CSRF_COOKIE = "csrftoken"
 SESSION_COOKIE = "sessionid"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Per-call keywords of the official generator that have no effect here.
+# Per-call keywords of the official generator that are accepted: `async_req` runs the call on the
+# client's thread pool; the others have no effect here (type checks and parsing are always on).
 _IGNORED_KWARGS = frozenset(
     {
         "_preload_content",
@@ -57,23 +48,34 @@ class ApiClient:
     def __init__(
         self,
         configuration: Configuration | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        cookie: str | None = None,
+        pool_threads: int = 1,
+        *,
         headers: Mapping[str, str] | None = None,
         cookies: Mapping[str, str] | None = None,
-        pool_threads: int = 1,
     ) -> None:
-        self.configuration = configuration or Configuration()
-        self.session = requests.Session()
-        pool = max(1, self.configuration.connection_pool_maxsize)
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.clear()
-        self.session.trust_env = self.configuration.trust_env
+        self.configuration = configuration or Configuration.get_default_copy()
+        self.rest_client = RESTClientObject(self.configuration)
         self.default_headers: dict[str, str] = {"User-Agent": f"cvat-api/{PACKAGE_VERSION} (python)"}
+        if header_name is not None and header_value is not None:
+            self.default_headers[header_name] = header_value
         self.default_headers.update(headers or {})
+        if cookie:  # the official form: a Cookie header value, "name=value; name2=value2"
+            for item in cookie.split(";"):
+                name, _, value = item.strip().partition("=")
+                if name:
+                    self.session.cookies.set(name, value)
         for name, value in (cookies or {}).items():
             self.session.cookies.set(name, value)
-        self.pool_threads = pool_threads  # accepted for compatibility; calls are synchronous
+        self.pool_threads = max(1, pool_threads)
+        self._pool: ThreadPool | None = None
+
+    @property
+    def session(self) -> requests.Session:
+        """The HTTP session (cookies, connection pool) of this client's transport."""
+        return self.rest_client.session
 
     # --- API instances ----------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
@@ -109,7 +111,11 @@ class ApiClient:
         return self.session.cookies
 
     def close(self) -> None:
-        self.session.close()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+        self.rest_client.close()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -169,117 +175,45 @@ class ApiClient:
         self,
         method: str,
         url: str,
-        *,
-        params: list[tuple[str, Any]] | None = None,
+        query_params: Any = None,
         headers: Mapping[str, str] | None = None,
-        data: Any = None,
+        post_params: Any = None,
+        body: Any = None,
+        _parse_response: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _check_status: bool = True,
+        *,
         files: Any = None,
-        timeout: RequestTimeout = None,
-        stream: bool = True,
         retry: bool = True,
-        preload: bool = False,
     ) -> ApiResponse:
-        """Send one request (repeating it per the retry policy) and return the raw answer, unchecked.
+        """Send one request with this client's headers and auth through `rest_client`.
 
-        `preload` reads the whole body before returning, so a connection broken mid-body is
-        retried (and reported) like one broken before the answer.
+        `url` may be a path under the configured host. Idempotent requests are repeated per the
+        retry policy (not with `retry=False`); `_parse_response=False` leaves the body unread
+        for streaming; `_check_status=False` returns error answers instead of raising.
         """
         method = method.upper()
         if not url.startswith(("http://", "https://")):
             url = self.configuration.host + url
         all_headers = {**self.default_headers, **self._auth_headers(method), **(headers or {})}
-        policy = self.configuration.retry_policy if retry else None
-        rewind = _rewinder(data, files)
-        attempt = 0
-        while True:
-            try:
-                resp = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    headers=all_headers,
-                    data=data,
-                    files=files,
-                    cookies=self._auth_cookies() or None,
-                    timeout=self._timeout(timeout),
-                    stream=stream,
-                    verify=self._verify(),
-                    cert=self._cert(),
-                    proxies=self._proxies(),
-                    allow_redirects=True,
-                )
-                if preload:
-                    resp.content  # noqa: B018
-            except requests.exceptions.RequestException as e:
-                nothing_sent = _nothing_sent(e)
-                if policy and attempt < policy.max_retries and policy.retries_error(method, nothing_sent) and rewind():
-                    attempt += 1
-                    delay = policy.backoff(attempt)
-                    log.warning(
-                        "%s %s failed (%s); retry %d/%d in %.2fs",
-                        method,
-                        _path(url),
-                        _short(e),
-                        attempt,
-                        policy.max_retries,
-                        delay,
-                    )
-                    retry_timing.sleep(delay)
-                    continue
-                raise _transport_error(e, method, url) from e
-            if policy and attempt < policy.max_retries and policy.retries_status(method, resp.status_code) and rewind():
-                attempt += 1
-                delay = policy.delay(attempt, resp.headers.get("Retry-After"))
-                log.warning(
-                    "%s %s answered %d; retry %d/%d in %.2fs",
-                    method,
-                    _path(url),
-                    resp.status_code,
-                    attempt,
-                    policy.max_retries,
-                    delay,
-                )
-                resp.close()
-                retry_timing.sleep(delay)
-                continue
-            return ApiResponse(resp, method)
-
-    def _timeout(self, timeout: RequestTimeout) -> tuple[float, float]:
-        if timeout is None:
-            return self.configuration.timeout
-        if isinstance(timeout, (int, float)):
-            return (float(timeout), float(timeout))
-        return (float(timeout[0]), float(timeout[1]))
-
-    def _verify(self) -> bool | str:
-        cfg = self.configuration
-        if not cfg.verify_ssl:
-            return False
-        return cfg.ssl_ca_cert or True
-
-    def _cert(self) -> Any:
-        cfg = self.configuration
-        if cfg.cert_file:
-            return (cfg.cert_file, cfg.key_file) if cfg.key_file else cfg.cert_file
-        return None
-
-    def _proxies(self) -> dict[str, str] | None:
-        proxy = self.configuration.proxy
-        return {"http": proxy, "https": proxy} if proxy else None
+        return self.rest_client.request(
+            method,
+            url,
+            query_params=query_params,
+            headers=all_headers,
+            body=body,
+            post_params=post_params,
+            _parse_response=_parse_response,
+            _request_timeout=_request_timeout,
+            _check_status=_check_status,
+            files=files,
+            cookies=self._auth_cookies() or None,
+            retry=retry,
+        )
 
     def check_status(self, response: ApiResponse, op_id: str | None = None) -> None:
         """Raise the typed ApiException for an error status."""
-        if 200 <= response.status < 300:
-            return
-        cls = exception_for_status(response.status)
-        raise cls(
-            status=response.status,
-            reason=response.reason,
-            body=response.data,
-            headers=dict(response.headers),
-            method=response.method,
-            url=response.url,
-        )
+        raise_for_status(response)
 
     # --- operations -------------------------------------------------------------------------
     def call_operation(
@@ -296,42 +230,69 @@ class ApiClient:
         content_type: str | None = None,
         extra_kwargs: Mapping[str, Any] | None = None,
     ) -> tuple[Any, ApiResponse]:
-        """Run a generated operation: returns (parsed body or None, response)."""
-        for name in extra_kwargs or ():
+        """Run a generated operation: returns (parsed body or None, response).
+
+        With `async_req=True` (official keyword) the call runs on the client's thread pool and an
+        `ApplyResult` is returned; `.get()` gives the same tuple.
+        """
+        extra = dict(extra_kwargs or {})
+        for name in extra:
             if name not in _IGNORED_KWARGS:
                 raise ApiTypeError(f"{op.id}() got an unexpected keyword argument {name!r}")
+        if extra.pop("async_req", False):
+            return self.pool.apply_async(  # type: ignore[return-value]
+                self.call_operation,
+                (op,),
+                dict(
+                    path_params=path_params,
+                    query_params=query_params,
+                    header_params=header_params,
+                    body=body,
+                    parse_response=parse_response,
+                    check_status=check_status,
+                    request_timeout=request_timeout,
+                    content_type=content_type,
+                ),
+            )
         url = self.configuration.host + encoding.expand_path(op.path, path_params, op.id)
         headers = encoding.header_values(header_params)
         accept = _accept(op)
         if accept and "Accept" not in headers:
             headers["Accept"] = accept
         data: Any = None
+        fields: Any = None
         files: Any = None
         if body is not None:
             payload = encoding.body_as_data(body)
             ctype = encoding.choose_content_type(op.body_content_types, payload, content_type, op.id)
             if ctype == encoding.MULTIPART:
-                data, files = encoding.encode_multipart(payload, op.id)
-                if not files:  # requests sends fields alone form-urlencoded: make them multipart parts
-                    data, files = None, [(name, (None, value)) for name, value in data]
+                fields, files = encoding.encode_multipart(payload, op.id)
+                headers["Content-Type"] = encoding.MULTIPART
             else:
                 data = encoding.encode_json(payload)
                 headers["Content-Type"] = ctype
         response = self.request(
             op.method,
             url,
-            params=encoding.query_pairs(query_params),
+            query_params=encoding.query_pairs(query_params),
             headers=headers,
-            data=data,
+            post_params=fields,
+            body=data,
             files=files,
-            timeout=request_timeout,
-            preload=parse_response,
+            _request_timeout=request_timeout,
+            _parse_response=parse_response,
+            _check_status=check_status,
         )
-        if check_status:
-            self.check_status(response, op.id)
         if not parse_response:
             return None, response
         return self._decode(op, response), response
+
+    @property
+    def pool(self) -> ThreadPool:
+        """The thread pool of `async_req=True` calls (`pool_threads` threads), made on first use."""
+        if self._pool is None:
+            self._pool = ThreadPool(self.pool_threads)
+        return self._pool
 
     def _decode(self, op: Operation, response: ApiResponse) -> Any:
         kind, model = op.responses.get(response.status, ("auto", None))
@@ -369,37 +330,90 @@ class ApiClient:
         post_params: Any = None,
         files: Any = None,
         response_schema: Any = None,
+        auth_settings: Any = None,
+        collection_formats: Any = None,
         *,
+        _async_call: bool | None = None,
         _parse_response: bool = True,
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
-        **_ignored: Any,
+        _host: str | None = None,
+        _check_type: bool | None = None,
+        _request_auths: Any = None,
     ) -> tuple[Any, ApiResponse]:
-        """Call an endpoint that is not in the schema: (decoded JSON or None, response)."""
+        """Call any endpoint: returns (decoded answer or None, response).
+
+        `files`: `{"name": [file, ...]}` (official form), `{"name": file}` or `[("name", file)]`;
+        files are read when the call is made, so a repeated request sends them whole again.
+        `response_schema`: a model class, or the official `(Model,)` / `([Model],)` forms.
+        """
+        if _async_call:
+            return self.pool.apply_async(  # type: ignore[return-value]
+                self.call_api,
+                (resource_path, method, path_params, query_params, header_params, body, post_params, files),
+                dict(
+                    response_schema=response_schema,
+                    _parse_response=_parse_response,
+                    _check_status=_check_status,
+                    _request_timeout=_request_timeout,
+                    _host=_host,
+                ),
+            )
         path = encoding.expand_path(resource_path, path_params or {}, resource_path)
+        if _host:
+            path = _host.rstrip("/") + path
         params = encoding.query_pairs(dict(query_params or {}))
         headers = encoding.header_values(header_params or {})
-        data: Any = post_params
-        if body is not None:
-            data = encoding.encode_json(encoding.body_as_data(body))
-            headers.setdefault("Content-Type", encoding.JSON)
         response = self.request(
             method,
             path,
-            params=params,
+            query_params=params,
             headers=headers,
-            data=data,
-            files=files,
-            timeout=_request_timeout,
-            preload=_parse_response,
+            post_params=post_params,
+            body=body,
+            files=self.files_parameters(files) or None,
+            _request_timeout=_request_timeout,
+            _parse_response=_parse_response,
+            _check_status=_check_status,
         )
-        if _check_status:
-            self.check_status(response)
         if not _parse_response:
             return None, response
-        if response_schema is not None and hasattr(response_schema, "from_dict") and response.is_json:
-            return response_schema.from_dict(response.json()), response
-        return (response.json() if response.is_json and response.data else None), response
+        return _decode_schema(response_schema, response), response
+
+    @staticmethod
+    def files_parameters(files: Any = None) -> list[tuple[str, tuple[str, bytes, str]]]:
+        """Multipart file parts `(name, (filename, content, mimetype))`, each file read whole now."""
+        if not files:
+            return []
+        items = files.items() if isinstance(files, Mapping) else files
+        parts = []
+        for name, value in items:
+            for f in value if isinstance(value, (list, tuple)) else [value]:
+                if f is None:
+                    continue
+                if getattr(f, "closed", False):
+                    raise ApiValueError(f"the file passed for {name!r} must be open")
+                filename = os.path.basename(str(getattr(f, "name", name)))
+                content = f.read()
+                if isinstance(content, str):
+                    content = content.encode()
+                mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                parts.append((name, (filename, content, mimetype)))
+        return parts
+
+
+def _decode_schema(schema: Any, response: ApiResponse) -> Any:
+    """The answer decoded per a `response_schema` (official tuple forms accepted)."""
+    if not response.is_json or not response.data:
+        return None if response.is_json else response.data
+    value = response.json()
+    if isinstance(schema, tuple) and len(schema) == 1:
+        schema = schema[0]
+    if isinstance(schema, list) and len(schema) == 1 and hasattr(schema[0], "from_dict"):
+        return [schema[0].from_dict(v) for v in value]
+    if hasattr(schema, "from_dict"):
+        return schema.from_dict(value)
+    return value
 
 
 def _accept(op: Operation) -> str | None:
@@ -412,61 +426,6 @@ def _model(name: str) -> Any:
     from .. import models
 
     return getattr(models, name)
-
-
-def _rewinder(data: Any, files: Any) -> Any:
-    """A function that puts request body streams back to their start; False if one cannot be."""
-    if hasattr(data, "__next__") and not hasattr(data, "read"):
-        return lambda: False  # a one-shot iterator (generator) cannot be sent again
-    streams = []
-    for value in [data] + [f[1][1] if isinstance(f, tuple) and isinstance(f[1], tuple) else f for f in (files or [])]:
-        if hasattr(value, "read"):
-            streams.append(value)
-    positions = []
-    for s in streams:
-        try:
-            positions.append(s.tell())
-        except (AttributeError, OSError):
-            positions.append(None)
-
-    def rewind() -> bool:
-        for s, pos in zip(streams, positions, strict=True):
-            if pos is None:
-                return False
-            s.seek(pos)
-        return True
-
-    return rewind
-
-
-def _nothing_sent(e: requests.exceptions.RequestException) -> bool:
-    """True when the connection could not be opened, so the server saw nothing of the request."""
-    if isinstance(e, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(e, requests.exceptions.ConnectionError):
-        reason = e.args[0] if e.args else None
-        inner = getattr(reason, "reason", reason)
-        return isinstance(inner, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
-    return False
-
-
-def _transport_error(e: Exception, method: str, url: str) -> TransportError:
-    """The TransportError for a requests (or, reading a body, urllib3) exception."""
-    inner = e.args[0] if e.args else None  # requests wraps urllib3's timeouts met while reading a body
-    if isinstance(e, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)) or isinstance(
-        inner, urllib3.exceptions.TimeoutError
-    ):
-        return RequestTimeoutError(f"timed out ({_short(e)})", method=method, url=url)
-    return TransportError(_short(e), method=method, url=url)
-
-
-def _short(e: BaseException) -> str:
-    text = redact_text(str(e))  # requests' messages quote the URL, signed query included
-    return text if len(text) < 300 else text[:300] + "…"
-
-
-def _path(url: str) -> str:
-    return urlsplit(url).path
 
 
 __all__ = ["ApiClient", "IDEMPOTENT_METHODS"]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import http.client
+import logging
+import sys
 from typing import Any
 
 from .retry import RetryPolicy
@@ -10,15 +14,20 @@ from .retry import RetryPolicy
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 300.0
 DEFAULT_POOL_MAXSIZE = 16
+PACKAGE_LOGGER = "cvat_api"
 
 
 class Configuration:
-    """Settings of an ApiClient. Accepts the official generator's arguments for compatibility.
+    """Settings of an ApiClient, with the official generator's arguments and attributes.
 
     Auth (first that applies): `access_token` (sent as `Bearer`), `api_key["tokenAuth"]` (with
     `api_key_prefix["tokenAuth"]`, normally `Token`), session cookies (`api_key["sessionAuth"]`,
     `api_key["csrfAuth"]`, or cookies the server set on login), then `username`/`password` as
     HTTP basic auth (slow on CVAT: the server re-hashes the password on every request).
+
+    Logging: `logger` maps `package_logger` (this layer's requests, retries and debug output) and
+    `urllib3_logger` to loggers; replace them to route that output. `debug = True` turns on
+    DEBUG for both and prints HTTP traffic; `logger_file` adds a file handler to both.
     """
 
     def __init__(
@@ -28,10 +37,16 @@ class Configuration:
         api_key_prefix: dict[str, str] | None = None,
         username: str | None = None,
         password: str | None = None,
-        access_token: str | None = None,
-        *,
-        verify_ssl: bool | None = True,
+        discard_unknown_keys: bool = False,
+        disabled_client_side_validations: str = "",
+        server_index: int | None = None,
+        server_variables: dict[str, str] | None = None,
+        server_operation_index: Any = None,
+        server_operation_variables: Any = None,
         ssl_ca_cert: str | None = None,
+        verify_ssl: bool | None = None,
+        *,
+        access_token: str | None = None,
         cert_file: str | None = None,
         key_file: str | None = None,
         proxy: str | None = None,
@@ -39,9 +54,8 @@ class Configuration:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         connection_pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
-        discard_unknown_keys: bool = False,
         trust_env: bool = True,
-        **_official_only: Any,
+        package_logger: str = PACKAGE_LOGGER,
     ) -> None:
         self.host = normalize_host(host or "http://localhost")
         self.api_key: dict[str, str] = dict(api_key or {})
@@ -53,13 +67,103 @@ class Configuration:
         self.ssl_ca_cert = ssl_ca_cert
         self.cert_file = cert_file
         self.key_file = key_file
+        self.assert_hostname: Any = None
         self.proxy = proxy
+        self.no_proxy: str | None = None
+        self.proxy_headers: Any = None
         self.retries = retries
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.connection_pool_maxsize = connection_pool_maxsize
         self.discard_unknown_keys = discard_unknown_keys  # kept for compatibility; unknown keys are always kept
+        self.disabled_client_side_validations = disabled_client_side_validations
+        self.client_side_validation = True
+        self.server_index = server_index
+        self.server_variables = server_variables or {}
+        self.server_operation_index = server_operation_index or {}
+        self.server_operation_variables = server_operation_variables or {}
         self.trust_env = trust_env  # honour HTTP(S)_PROXY / NO_PROXY / REQUESTS_CA_BUNDLE from the environment
+        self.safe_chars_for_path_param = ""
+        self.temp_folder_path: str | None = None
+        self.refresh_api_key_hook: Any = None
+        self.socket_options: Any = None
+        self.logger: dict[str, logging.Logger] = {
+            "package_logger": logging.getLogger(package_logger),
+            "urllib3_logger": logging.getLogger("urllib3"),
+        }
+        self.logger_stream_handler: logging.Handler | None = None
+        self.logger_file_handler: logging.Handler | None = None
+        self._logger_file: str | None = None
+        self._debug = False
+        self.logger_format = "%(asctime)s %(levelname)s %(message)s"
+
+    @property
+    def logger_format(self) -> str:
+        return self._logger_format
+
+    @logger_format.setter
+    def logger_format(self, value: str) -> None:
+        self._logger_format = value
+        self.logger_formatter = logging.Formatter(value)
+
+    @property
+    def logger_file(self) -> str | None:
+        """A file that both loggers also write to (None: none)."""
+        return self._logger_file
+
+    @logger_file.setter
+    def logger_file(self, value: str | None) -> None:
+        if self.logger_file_handler is not None:
+            for logger in self.logger.values():
+                logger.removeHandler(self.logger_file_handler)
+            self.logger_file_handler.close()
+            self.logger_file_handler = None
+        self._logger_file = value
+        if value:
+            self.logger_file_handler = logging.FileHandler(value)
+            self.logger_file_handler.setFormatter(self.logger_formatter)
+            for logger in self.logger.values():
+                logger.addHandler(self.logger_file_handler)
+
+    @property
+    def debug(self) -> bool:
+        """True: both loggers at DEBUG and the HTTP traffic printed (http.client's debug output)."""
+        return self._debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self._debug = bool(value)
+        for logger in self.logger.values():
+            logger.setLevel(logging.DEBUG if value else logging.WARNING)
+        http.client.HTTPConnection.debuglevel = 1 if value else 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Configuration:
+        """A copy sharing the loggers and handlers (they are process-wide), copying the rest."""
+        cls = type(self)
+        result = cls.__new__(cls)
+        memo[id(self)] = result
+        shared = ("logger", "logger_file_handler", "logger_stream_handler", "logger_formatter")
+        for name, value in self.__dict__.items():
+            object.__setattr__(result, name, copy.copy(value) if name in shared else copy.deepcopy(value, memo))
+        return result
+
+    def to_debug_report(self) -> str:
+        from .._generated import PACKAGE_VERSION, SCHEMA_VERSION
+
+        return (
+            "Python SDK Debug Report:\n"
+            f"OS: {sys.platform}\n"
+            f"Python Version: {sys.version}\n"
+            f"Version of the API: {SCHEMA_VERSION}\n"
+            f"SDK Package Version: {PACKAGE_VERSION}"
+        )
+
+    def get_basic_auth_token(self) -> str | None:
+        """The `Basic ...` Authorization value for username and password, if both are set."""
+        if self.username is None or self.password is None:
+            return None
+        token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode("ascii")
+        return f"Basic {token}"
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "host":
@@ -88,6 +192,27 @@ class Configuration:
 
     def copy(self) -> Configuration:
         return copy.deepcopy(self)
+
+    _default: Configuration | None = None
+
+    @classmethod
+    def set_default(cls, default: Configuration | None) -> None:
+        """The configuration an ApiClient made without one starts from (a copy is kept)."""
+        cls._default = copy.deepcopy(default) if default is not None else None
+
+    @classmethod
+    def get_default_copy(cls) -> Configuration:
+        return copy.deepcopy(cls._default) if cls._default is not None else cls()
+
+    @property
+    def host_settings(self) -> list[dict[str, str]]:
+        return [{"url": self.host, "description": "the configured server"}]
+
+    def get_host_settings(self) -> list[dict[str, str]]:
+        return self.host_settings
+
+    def get_host_from_settings(self, index: int | None, variables: Any = None, servers: Any = None) -> str:
+        return self.host
 
     def __repr__(self) -> str:
         # never show credentials

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _BODY_LIMIT = 2000
 # Query parameters that may carry a secret in a URL (signed links, tokens).
-_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token"})
+_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token", "auth_token"})
 
 
 class OpenApiException(Exception):

@@ -123,9 +123,13 @@ class Model:
         return list(self.to_dict().keys())
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return bool(self.to_dict() == other.to_dict())  # type: ignore[attr-defined]
+        """Equal to a model of the same type, or to a mapping, with the same JSON fields
+        (`org.contact == {"email": "..."}`)."""
+        if type(other) is type(self):
+            return bool(self.to_dict() == other.to_dict())  # type: ignore[attr-defined]
+        if isinstance(other, Mapping):
+            return bool(self.to_dict() == to_jsonable(other))
+        return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 

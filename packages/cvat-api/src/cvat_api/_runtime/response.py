@@ -79,9 +79,9 @@ class ApiResponse:
         try:
             yield
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as e:
-            from .api_client import _transport_error
+            from .rest import transport_error
 
-            raise _transport_error(e, self.method, self.url) from e
+            raise transport_error(e, self.method, self.url) from e
 
     def getheader(self, name: str, default: str | None = None) -> str | None:
         return self._resp.headers.get(name, default)

@@ -1,0 +1,314 @@
+"""RESTClientObject: the HTTP transport. Every request of the low-level layer (and of the SDK's
+transfers) is sent by `RESTClientObject.request`, as in the official client; patching that method
+observes or blocks them all.
+
+Built on one `requests.Session` (its urllib3 pool is `pool_manager`). The retry policy of the
+configuration applies here, once per request, so a caller sees one call per logical request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+import requests.adapters
+import urllib3
+
+from . import encoding
+from . import retry as retry_timing
+from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_for_status, redact_text, redact_url
+from .operation import RequestTimeout
+from .response import ApiResponse
+
+if TYPE_CHECKING:
+    from .configuration import Configuration
+
+RESTResponse = ApiResponse  # the official name of the response class
+_METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
+
+
+class RESTClientObject:
+    """Sends HTTP requests for an ApiClient: TLS settings, proxy, timeouts, retries, logging."""
+
+    def __init__(self, configuration: Configuration, pools_size: int = 4, maxsize: int | None = None) -> None:
+        self.configuration = configuration
+        self.session = requests.Session()
+        maxsize = max(1, maxsize or configuration.connection_pool_maxsize or 1)
+        adapter = requests.adapters.HTTPAdapter(pool_connections=pools_size, pool_maxsize=maxsize, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.clear()
+        self.session.trust_env = configuration.trust_env
+
+    @property
+    def pool_manager(self) -> urllib3.PoolManager:
+        """The urllib3 pool behind the session (connections are kept and reused per host)."""
+        adapter = self.session.get_adapter("https://")
+        return adapter.poolmanager  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self.configuration.logger["package_logger"]
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        query_params: Any = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+        post_params: Any = None,
+        *,
+        _parse_response: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _check_status: bool = True,
+        files: Any = None,
+        cookies: Mapping[str, str] | None = None,
+        retry: bool = True,
+    ) -> ApiResponse:
+        """Send one request and return the answer (its body read unless `_parse_response=False`).
+
+        `body`: bytes, str, a file or an iterator are sent as they are; any other value is sent as
+        JSON. `post_params`: form fields (multipart when `files` are given or the Content-Type
+        says so). Idempotent requests are repeated per `configuration.retry_policy` (not with
+        `retry=False`). With `_check_status`, an error status raises its typed ApiException.
+        """
+        method = method.upper()
+        if method not in _METHODS:
+            raise ApiValueError(f"unsupported HTTP method {method!r}")
+        if post_params and body is not None:
+            raise ApiValueError("body parameter cannot be used with post_params parameter.")
+        headers = dict(headers or {})
+        data, files = _prepare_body(headers, body, post_params, files)
+        policy = self.configuration.retry_policy if retry else None
+        rewind = _rewinder(data, files)
+        params = encoding.query_pairs(dict(query_params)) if isinstance(query_params, Mapping) else query_params
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                resp = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    headers=headers,
+                    data=data,
+                    files=files,
+                    cookies=dict(cookies) if cookies else None,
+                    timeout=self._timeout(_request_timeout),
+                    stream=True,
+                    verify=self._verify(),
+                    cert=self._cert(),
+                    proxies=self._proxies(),
+                    allow_redirects=True,
+                )
+                if _parse_response:
+                    resp.content  # noqa: B018 - a body cut mid-way is retried like a failed request
+            except requests.exceptions.RequestException as e:
+                if (
+                    policy
+                    and attempt < policy.max_retries
+                    and policy.retries_error(method, nothing_sent(e))
+                    and not _is_permanent(e)
+                    and rewind()
+                ):
+                    attempt += 1
+                    delay = policy.backoff(attempt)
+                    self.logger.warning(
+                        "%s %s failed (%s); retry %d/%d in %.2fs",
+                        method,
+                        _path(url),
+                        _short(e),
+                        attempt,
+                        policy.max_retries,
+                        delay,
+                    )
+                    retry_timing.sleep(delay)
+                    continue
+                raise transport_error(e, method, url) from e
+            if policy and attempt < policy.max_retries and policy.retries_status(method, resp.status_code) and rewind():
+                attempt += 1
+                delay = policy.delay(attempt, resp.headers.get("Retry-After"))
+                self.logger.warning(
+                    "%s %s answered %d; retry %d/%d in %.2fs",
+                    method,
+                    _path(url),
+                    resp.status_code,
+                    attempt,
+                    policy.max_retries,
+                    delay,
+                )
+                resp.close()
+                retry_timing.sleep(delay)
+                continue
+            if self.logger.isEnabledFor(logging.DEBUG):
+                self.logger.debug(  # never headers or bodies: they carry credentials
+                    "HTTP %s %s -> %d %s (%.0f ms)",
+                    method,
+                    redact_url(resp.url),
+                    resp.status_code,
+                    resp.reason or "",
+                    (time.monotonic() - started) * 1000,
+                )
+            response = ApiResponse(resp, method)
+            if _check_status:
+                raise_for_status(response)
+            return response
+
+    # The official per-method helpers.
+    def GET(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("GET", url, headers=headers, query_params=query_params, **kwargs)
+
+    def HEAD(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("HEAD", url, headers=headers, query_params=query_params, **kwargs)
+
+    def OPTIONS(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("OPTIONS", url, headers=headers, query_params=query_params, **kwargs)
+
+    def DELETE(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("DELETE", url, headers=headers, query_params=query_params, **kwargs)
+
+    def POST(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("POST", url, headers=headers, query_params=query_params, **kwargs)
+
+    def PUT(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("PUT", url, headers=headers, query_params=query_params, **kwargs)
+
+    def PATCH(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
+        return self.request("PATCH", url, headers=headers, query_params=query_params, **kwargs)
+
+    # --- settings ---------------------------------------------------------------------------
+    def _timeout(self, timeout: RequestTimeout) -> tuple[float, float]:
+        if timeout is None:
+            return self.configuration.timeout
+        if isinstance(timeout, (int, float)):
+            return (float(timeout), float(timeout))
+        return (float(timeout[0]), float(timeout[1]))
+
+    def _verify(self) -> bool | str:
+        cfg = self.configuration
+        if not cfg.verify_ssl:
+            return False
+        return cfg.ssl_ca_cert or True
+
+    def _cert(self) -> Any:
+        cfg = self.configuration
+        if cfg.cert_file:
+            return (cfg.cert_file, cfg.key_file) if cfg.key_file else cfg.cert_file
+        return None
+
+    def _proxies(self) -> dict[str, str] | None:
+        proxy = self.configuration.proxy
+        return {"http": proxy, "https": proxy} if proxy else None
+
+
+def raise_for_status(response: ApiResponse) -> None:
+    """Raise the typed ApiException for an error status."""
+    if 200 <= response.status < 300:
+        return
+    try:
+        body = response.data
+    except TransportError:
+        body = b""
+    raise exception_for_status(response.status)(
+        status=response.status,
+        reason=response.reason,
+        body=body,
+        headers=dict(response.headers),
+        method=response.method,
+        url=response.url,
+    )
+
+
+def _prepare_body(headers: dict[str, str], body: Any, post_params: Any, files: Any) -> tuple[Any, Any]:
+    """(data, files) for requests, from the official arguments (`body`, `post_params`) and ours."""
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    if post_params or files:
+        fields = list(post_params.items()) if isinstance(post_params, Mapping) else list(post_params or [])
+        if files or (ctype or "").lower().startswith("multipart/form-data"):
+            _drop_header(headers, "Content-Type")  # requests writes it with the boundary
+            parts = [(name, (None, value)) for name, value in fields]
+            return None, parts + list(files or [])
+        return fields, None
+    if body is None or isinstance(body, (bytes, bytearray, str)) or hasattr(body, "read") or hasattr(body, "__next__"):
+        return body, None
+    if ctype is None:
+        headers["Content-Type"] = encoding.JSON
+    return encoding.encode_json(encoding.body_as_data(body)), None
+
+
+def _drop_header(headers: dict[str, str], name: str) -> None:
+    for key in [k for k in headers if k.lower() == name.lower()]:
+        del headers[key]
+
+
+def _rewinder(data: Any, files: Any) -> Any:
+    """A function that puts request body streams back to their start; False if one cannot be."""
+    if hasattr(data, "__next__") and not hasattr(data, "read"):
+        return lambda: False  # a one-shot iterator (generator) cannot be sent again
+    streams = []
+    for value in [data] + [f[1][1] if isinstance(f, tuple) and isinstance(f[1], tuple) else f for f in (files or [])]:
+        if hasattr(value, "read"):
+            streams.append(value)
+    positions = []
+    for s in streams:
+        try:
+            positions.append(s.tell())
+        except (AttributeError, OSError):
+            positions.append(None)
+
+    def rewind() -> bool:
+        for s, pos in zip(streams, positions, strict=True):
+            if pos is None:
+                return False
+            s.seek(pos)
+        return True
+
+    return rewind
+
+
+def nothing_sent(e: BaseException) -> bool:
+    """True when the connection could not be opened, so the server saw nothing of the request."""
+    if isinstance(e, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(e, requests.exceptions.ConnectionError):
+        reason = e.args[0] if e.args else None
+        inner = getattr(reason, "reason", reason)
+        return isinstance(inner, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+    return False
+
+
+def _is_permanent(e: BaseException) -> bool:
+    """Errors that repeating cannot fix: a certificate that does not verify, a bad TLS setup."""
+    return isinstance(e, requests.exceptions.SSLError)
+
+
+def transport_error(e: Exception, method: str, url: str) -> TransportError:
+    """The TransportError for a requests (or, reading a body, urllib3) exception."""
+    inner = e.args[0] if e.args else None  # requests wraps urllib3's timeouts met while reading a body
+    if isinstance(e, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)) or isinstance(
+        inner, urllib3.exceptions.TimeoutError
+    ):
+        return RequestTimeoutError(f"timed out ({_short(e)})", method=method, url=url)
+    if isinstance(e, requests.exceptions.SSLError):
+        return TransportError(f"TLS failed, certificate not trusted or invalid ({_short(e)})", method=method, url=url)
+    return TransportError(_short(e), method=method, url=url)
+
+
+def _short(e: BaseException) -> str:
+    text = redact_text(str(e))  # requests' messages quote the URL, signed query included
+    return text if len(text) < 300 else text[:300] + "…"
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+__all__ = ["RESTClientObject", "RESTResponse", "nothing_sent", "raise_for_status", "transport_error"]
