@@ -11,6 +11,7 @@ import email.parser
 import email.policy
 import json as jsonlib
 import socket
+import ssl
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -93,9 +94,10 @@ class RecordedRequest:
 
 
 class ScriptedServer:
-    """A ThreadingHTTPServer on 127.0.0.1 (port 0) answering from a queue of scripted replies."""
+    """A ThreadingHTTPServer on 127.0.0.1 (port 0) answering from a queue of scripted replies;
+    HTTPS with `ssl_context` (a server-side `ssl.SSLContext`)."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, ssl_context: ssl.SSLContext | None = None) -> None:
         self.requests: list[RecordedRequest] = []
         self.unscripted: list[RecordedRequest] = []
         self.default: Reply | Callable[[RecordedRequest], Reply] | None = None
@@ -106,8 +108,10 @@ class ScriptedServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
+        if ssl_context is not None:
+            self.httpd.socket = ssl_context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if ssl_context else 'http'}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
         self._thread.start()
 
@@ -264,8 +268,8 @@ def scripted_factory() -> Iterator[Callable[..., ScriptedServer]]:
     """Start more scripted servers: `scripted_factory(port=0)`; all are stopped after the test."""
     servers: list[ScriptedServer] = []
 
-    def start(port: int = 0) -> ScriptedServer:
-        srv = ScriptedServer(port)
+    def start(port: int = 0, **kwargs: Any) -> ScriptedServer:
+        srv = ScriptedServer(port, **kwargs)
         servers.append(srv)
         return srv
 

@@ -39,7 +39,9 @@ def _no_sleep(monkeypatch):
         ("2.42.0", True),
         ("2.42.7", True),
         ("2.42.0.post3", True),
-        ("2.43.0rc1", True),
+        ("2.43.0rc1", False),  # pre-releases are not releases of 2.43 (PEP 440 ~=), as in the official SDK
+        ("2.42.1.dev3", True),
+        ("1!2.42.0", False),
         ("2.43.12", True),
         ("2.44.0", False),
         ("2.44.0rc1", False),
@@ -67,7 +69,7 @@ def test_a_401_on_the_probe_counts_as_found(scripted) -> None:
 
 
 def test_no_server_and_bad_schemes_raise_invalid_host(free_port) -> None:
-    with pytest.raises(InvalidHostException, match="No CVAT server found"):
+    with pytest.raises(InvalidHostException, match="Failed to detect host schema automatically"):
         Client(f"127.0.0.1:{free_port}")
     with pytest.raises(InvalidHostException, match="ftp"):
         Client("ftp://example.com")
@@ -264,3 +266,29 @@ def test_entities_compare_by_id_and_print_sensibly(scripted) -> None:
     assert a == b and a != c and len({a, b, c}) == 2
     assert repr(a) == "<Task: id=1>" and "'name': 't1'" in str(a)
     assert client.tasks is client.tasks
+
+
+def test_closing_the_client_does_not_log_out(scripted) -> None:
+    """On CVAT, logout deletes the user's API token, which other clients of the user may be using:
+    leaving `with` (or `close()`) only closes the connection, as in the official SDK."""
+    scripted.reply(json=_about())
+    with Client(scripted.url) as client:
+        _login_reply(scripted, cookies=True, key="k" * 40)
+        client.login(("user", "pw"))
+    client.close()
+    assert [r.path for r in scripted.requests] == ["/api/server/about", "/api/auth/login"]
+
+
+def test_version_warning_goes_to_the_clients_logger_also_when_raising(scripted) -> None:
+    import io
+
+    stream = io.StringIO()
+    logger = logging.getLogger("test.version")
+    logger.addHandler(logging.StreamHandler(stream))
+    scripted.always(json=_about("0"))
+    with pytest.raises(IncompatibleVersionException):
+        Client(scripted.url, logger=logger, config=Config(allow_unsupported_server=False))
+    assert "Server version '0' is not compatible with SDK version" in stream.getvalue()
+    client = Client(scripted.url, logger=logger, check_server_version=False)
+    with pytest.raises(IncompatibleVersionException):
+        client.check_server_version(fail_if_unsupported=True)

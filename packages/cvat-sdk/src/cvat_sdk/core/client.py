@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import ssl
 import urllib.parse
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import cvat_api
 import platformdirs
 from cvat_api import ApiClient, Configuration, RetryPolicy, models
 from cvat_api.exceptions import ApiException, TransportError
+from packaging import specifiers
 from packaging import version as pv
 
 from . import polling
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
+API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
 SCHEME_PROBE_TIMEOUT = 5.0
 
 
@@ -137,6 +140,7 @@ class Client:
             read_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
             retries=RetryPolicy.disabled() if probe else RetryPolicy(max_retries=cfg.max_retries),
             connection_pool_maxsize=max(8, cfg.max_parallel_transfers * 2),
+            package_logger=API_CLIENT_LOGGER,
         )
 
     def _validate_and_prepare_url(self, url: str) -> str:
@@ -156,23 +160,37 @@ class Client:
         return f"{self._detect_schema(rest)}://{rest}"
 
     def _detect_schema(self, base_url: str) -> str:
-        """The first of https, http at which /api/server/about answers 200 (or 401, old servers)."""
+        """The first of https, http at which /api/server/about answers 200 (or 401, old servers).
+
+        An HTTPS certificate that does not verify is an error, never a reason to fall back to
+        plain HTTP (which would send credentials in clear).
+        """
         errors = []
         for scheme in self.ALLOWED_SCHEMAS:
             with ApiClient(self._configuration(f"{scheme}://{base_url}", probe=True)) as probe:
                 try:
                     _, response = probe.server_api.retrieve_about(_parse_response=False, _check_status=False)
                 except TransportError as e:
+                    if scheme == "https" and _is_certificate_error(e):
+                        raise InvalidHostException(
+                            f"The HTTPS certificate of {base_url!r} did not verify ({e}); not falling back "
+                            "to plain HTTP. Trust the server's CA with Config(ssl_ca_cert=...), or give "
+                            "'http://' explicitly if the server has no HTTPS."
+                        ) from e
                     errors.append(f"{scheme}: {e}")
                     continue
                 if response.status in (200, 401):
                     if scheme == "http":
-                        self.logger.warning("No CVAT server answered over HTTPS at %s; using HTTP", base_url)
+                        self.logger.warning(
+                            "Failed to connect to the server using HTTPS (%s); using HTTP. To avoid this "
+                            "check, add 'https://' or 'http://' to the URL",
+                            "; ".join(errors),
+                        )
                     return scheme
                 errors.append(f"{scheme}: answered {response.status}")
         raise InvalidHostException(
-            f"No CVAT server found at {base_url!r} ({'; '.join(errors)}); "
-            "check the address, or give the scheme explicitly ('https://' or 'http://')"
+            f"Failed to detect host schema automatically for {base_url!r} ({'; '.join(errors)}); "
+            "check the server url and try to specify 'https://' or 'http://' explicitly"
         )
 
     def __enter__(self) -> Client:
@@ -184,18 +202,21 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        """Log out (if logged in with a password) and close the connection."""
-        try:
-            self.logout()
-        except (ApiException, TransportError) as e:
-            self.logger.warning("Logout on close failed: %s", e)
-        finally:
-            self.api_client.close()
+        """Close the connection. This does not log out: on CVAT, logging out deletes the user's
+        API token, which other clients of the same user may be using; call `logout()` for that."""
+        self.api_client.close()
 
-    def _transfer_settings(self) -> TransferSettings:
+    def _transfer_settings(self, **overrides: Any) -> TransferSettings:
+        """Transfer settings from the config; the TUS chunk size is `uploading.Uploader._CHUNK_SIZE`."""
         from .transfers import TransferSettings
+        from .uploading import Uploader
 
-        return TransferSettings(max_workers=self.config.max_parallel_transfers, max_retries=self.config.max_retries)
+        return TransferSettings(
+            max_workers=self.config.max_parallel_transfers,
+            max_retries=self.config.max_retries,
+            tus_chunk_size=Uploader._CHUNK_SIZE,
+            **overrides,
+        )
 
     # --- server version -----------------------------------------------------------------
     def get_server_version(self) -> pv.Version:
@@ -210,19 +231,20 @@ class Client:
             server_version = self.get_server_version()
         except ApiException as e:
             msg = f"Failed to retrieve the server version: {e}. Some SDK functions may not work with this server."
+            self.logger.warning(msg)
             if fail_if_unsupported:
                 raise IncompatibleVersionException(msg) from e
-            self.logger.warning(msg)
             return
         if not is_supported_server(server_version, self.SUPPORTED_SERVER_VERSIONS):
             msg = (
-                f"Server version '{server_version}' is not compatible with SDK version '{cvat_api.__version__}' "
-                f"(supported: {', '.join(f'{v}.x' for v in self.SUPPORTED_SERVER_VERSIONS)}). "
+                f"Server version '{server_version}' is not compatible with SDK version "
+                f"'{pv.Version(cvat_api.__version__)}' (supported: "
+                f"{', '.join(f'{v}.x' for v in self.SUPPORTED_SERVER_VERSIONS)}). "
                 "Some SDK functions may not work properly with this server."
             )
+            self.logger.warning(msg)
             if fail_if_unsupported:
                 raise IncompatibleVersionException(msg)
-            self.logger.warning(msg)
 
     # --- authentication -----------------------------------------------------------------
     def login(self, credentials: tuple[str, str]) -> None:
@@ -418,8 +440,32 @@ def _repo_factory(name: str) -> Any:
 
 
 def is_supported_server(server: pv.Version, supported: Sequence[pv.Version]) -> bool:
-    """A server is supported when its major.minor is one of `supported` (pre- and post-releases included)."""
-    return tuple(server.release[:2]) in {tuple(v.release[:2]) for v in supported}
+    """True when the server is a release of one of the `supported` major.minor lines.
+
+    As in the official SDK, each supported version V admits `~= V.major.V.minor.V.micro` (PEP 440,
+    same epoch): later micro and post-releases are in, pre-, dev- and other releases are not.
+    """
+    return any(server in _compatible_releases(v) for v in supported)
+
+
+def _compatible_releases(version: pv.Version) -> specifiers.Specifier:
+    epoch = f"{version.epoch}!" if version.epoch else ""
+    return specifiers.Specifier(f"~={epoch}{version.major}.{version.minor}.{version.micro}")
+
+
+def _is_certificate_error(error: BaseException) -> bool:
+    """True when a request failed because the server's TLS certificate did not verify."""
+    pending, seen = [error], set()
+    while pending:
+        e = pending.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return True
+        linked = [e.__cause__, e.__context__, getattr(e, "reason", None), *e.args]
+        pending.extend(x for x in linked if isinstance(x, BaseException))
+    return False
 
 
 def make_client(
