@@ -26,6 +26,9 @@ from .tus import TusUpload
 class FileUploader(TransferComponent):
     """Uploads one local file through CVAT's Upload-Start / TUS / Upload-Finish bracket."""
 
+    last_server_filename: str | None = None
+    """The name the server gave the last uploaded file (Upload-Filename)."""
+
     def upload_file(
         self,
         url: str,
@@ -48,6 +51,7 @@ class FileUploader(TransferComponent):
         ):
             start_upload(transport, url, params=query, filenames=[str(path)])
             result = TusUpload(transport, url, path, size, name=path.name, account=progress.account()).run()
+            self.last_server_filename = result.server_filename
             return finish_upload(
                 transport,
                 url,

@@ -24,8 +24,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import cvat_api
-import requests
-import urllib3
+from cvat_api._runtime.rest import nothing_sent
 from cvat_api.exceptions import ApiException, TransportError, exception_for_status
 
 from .bodies import TransferCancelled
@@ -130,14 +129,7 @@ def as_resendable(failure: Failure) -> Failure:
 
 def _nothing_sent(error: TransportError) -> bool:
     """True when the connection could not even be opened."""
-    cause = error.__cause__
-    if isinstance(cause, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(cause, requests.exceptions.ConnectionError):
-        inner = cause.args[0] if cause.args else None
-        inner = getattr(inner, "reason", inner)
-        return isinstance(inner, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
-    return False
+    return error.__cause__ is not None and nothing_sent(error.__cause__)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -246,13 +238,13 @@ class Transport:
         return self.api_client.request(
             method,
             self.absolute_url(url),
-            params=list(params) if params else None,
+            query_params=list(params) if params else None,
             headers=headers,
-            data=body,
-            timeout=timeout if timeout is not None else self.settings.timeout,
-            stream=True,
+            body=body,
+            _request_timeout=timeout if timeout is not None else self.settings.timeout,
+            _parse_response=not stream,
+            _check_status=False,
             retry=False,
-            preload=not stream,
         )
 
     def retrier(self, what: str, filenames: Sequence[str], error_type: type[TransferError] = UploadError) -> Retrier:

@@ -82,6 +82,8 @@ class TusUpload:
         self._existing_ok = existing_ok
         self._names_unique = names_unique
         self._retrier = transport.retrier(f"Uploading {path}", [str(path)])
+        self._chunk = ("", 0, 0)  # (location, offset, length) of the chunk _do_request sends
+        self._chunk_offset = 0  # the server's offset after it
 
     def run(self) -> TusResult:
         restarts = 0
@@ -146,33 +148,43 @@ class TusUpload:
         while offset < self._size:
             length = min(chunk_size, self._size - offset)
             self._account.set_to(offset)
-            body = FileRegion(self._path, offset, length, on_read=self._account.add, cancel=self._t.cancel)
-            headers = {
-                "Tus-Resumable": TUS_VERSION,
-                "Upload-Offset": str(offset),
-                "Content-Type": "application/offset+octet-stream",
-            }
-            try:
-                response = self._t.send("PATCH", location, headers=headers, body=body)
-            except TransportError as e:
-                failure = failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
-            else:
-                if response.status == 204:
-                    offset = _offset(response.headers.get("Upload-Offset"), offset + length)
-                    response.close()
-                    retrier.succeeded()
-                    continue
-                failure = failure_from_response(response)
-                if response.status in (404, 410):
-                    raise _UploadGone(f"PATCH answered {response.status}")
-                if response.status == 409:  # the offset we sent is not the server's: ask it
-                    failure = Failure(Verdict.AMBIGUOUS, failure.error)
-            finally:
-                body.close()
+            self._chunk = (location, offset, length)
+            failure = self._do_request()
+            if failure is None:
+                offset = self._chunk_offset
+                retrier.succeeded()
+                continue
             retrier.retry_or_raise(as_resendable(failure))
             final = offset + length >= self._size
             offset = self._server_offset(location, final_chunk_may_have_landed=final)
         self._account.set_to(self._size)
+
+    def _do_request(self) -> Failure | None:
+        """Send the current chunk (one PATCH); None when the server took it (the new offset is in
+        `_chunk_offset`), else how it failed. Every chunk request of every TUS upload is sent here."""
+        location, offset, length = self._chunk
+        body = FileRegion(self._path, offset, length, on_read=self._account.add, cancel=self._t.cancel)
+        headers = {
+            "Tus-Resumable": TUS_VERSION,
+            "Upload-Offset": str(offset),
+            "Content-Type": "application/offset+octet-stream",
+        }
+        try:
+            response = self._t.send("PATCH", location, headers=headers, body=body)
+        except TransportError as e:
+            return failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
+        finally:
+            body.close()
+        if response.status == 204:
+            self._chunk_offset = _offset(response.headers.get("Upload-Offset"), offset + length)
+            response.close()
+            return None
+        failure = failure_from_response(response)
+        if response.status in (404, 410):
+            raise _UploadGone(f"PATCH answered {response.status}")
+        if response.status == 409:  # the offset we sent is not the server's: ask it
+            failure = Failure(Verdict.AMBIGUOUS, failure.error)
+        return failure
 
     def _server_offset(self, location: str, *, final_chunk_may_have_landed: bool) -> int:
         """The offset the server has (HEAD), retried; the size if the upload turns out complete."""
