@@ -102,8 +102,9 @@ def test_samples_annotations_deleted_frames_and_cache_reuse(client, images, make
     assert spy.chunks() == [0, 1, 2] and spy.annotations() == 1
 
     spy.clear()
-    again = TaskDataset(client, task.id, include_tracks=True)  # nothing changed: only task, labels, meta are asked
-    assert spy.chunks() == [] and spy.annotations() == 0 and len(spy.urls) == 3
+    again = TaskDataset(client, task.id, include_tracks=True)  # nothing changed: only the task and labels are asked
+    assert spy.chunks() == [] and spy.annotations() == 0 and len(spy.urls) == 2
+    assert not any("/data/meta" in u for u in spy.urls)
     tracked = {
         s.frame_index: [(x.points, x.get("keyframe")) for x in s.annotations.shapes if x.get("track_id")]
         for s in again.samples
@@ -160,16 +161,30 @@ def test_cache_refreshes_what_changed_on_the_server(client, images, make_task, m
     assert second.samples[1].annotations.shapes[0].points == [1, 2, 3, 4]
     assert spy.annotations() == 1 and spy.chunks() == []
 
-    # new chunks on the server (seen in the data meta): the cached chunks are dropped
+    # the cache is from before the server's chunks changed: once the task is newer than the
+    # cached one, the data meta is fetched again, and its chunks_updated_date drops the chunks
     cache = make_cache_manager(client, UpdatePolicy.IF_MISSING_OR_STALE)
+    for name, key in (("data_meta.json", None), ("task.json", "model")):
+        path = cache.task_dir(task.id) / name
+        cached = json.loads(path.read_text())
+        (cached[key] if key else cached)["chunks_updated_date" if key is None else "updated_date"] = (
+            "2000-01-01T00:00:00Z"
+        )
+        path.write_text(json.dumps(cached))
+    spy.clear()
+    third = TaskDataset(client, task.id)
+    assert spy.chunks() == [0, 1] and spy.annotations() == 1
+    assert any("/data/meta" in u for u in spy.urls)
+    assert same_pixels(third.samples[2].media.load_image(), images[2])
+
+    # the same old chunks date with a current task: the cached data meta is trusted, nothing is fetched
     meta_path = cache.task_dir(task.id) / "data_meta.json"
     meta = json.loads(meta_path.read_text())
     meta["chunks_updated_date"] = "2000-01-01T00:00:00Z"
     meta_path.write_text(json.dumps(meta))
     spy.clear()
-    third = TaskDataset(client, task.id)
-    assert spy.chunks() == [0, 1] and spy.annotations() == 0
-    assert same_pixels(third.samples[2].media.load_image(), images[2])
+    TaskDataset(client, task.id)
+    assert spy.chunks() == [] and spy.annotations() == 0 and len(spy.urls) == 2
 
 
 def test_interrupted_downloads_leave_nothing_that_is_trusted(client, images, make_task, monkeypatch) -> None:

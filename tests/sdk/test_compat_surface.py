@@ -57,7 +57,16 @@ SURFACE = {
     "cvat_sdk.auto_annotation.functions.torchvision_detection": ["create"],
     "cvat_sdk.auto_annotation.functions.torchvision_instance_segmentation": ["create"],
     "cvat_sdk.auto_annotation.functions.torchvision_keypoint_detection": ["create"],
+    "cvat_sdk.api_client.api_client": ["ApiClient", "Endpoint"],
+    "cvat_sdk.api_client.rest": ["RESTClientObject", "RESTResponse"],
+    "cvat_sdk.api_client.configuration": ["Configuration"],
+    "cvat_sdk.api_client.model_utils": ["OpenApiModel", "ModelNormal", "model_to_dict", "to_json", "file_type"],
+    "cvat_sdk.api_client.api.tasks_api": ["TasksApi"],
+    "cvat_sdk.api_client.model.file_info": ["FileInfo"],
+    "cvat_sdk.core.uploading": ["Uploader", "AnnotationUploader", "DatasetUploader", "DataUploader", "_MyTusUploader"],
+    "cvat_sdk.core.downloading": ["Downloader"],
     "cvat_cli.__main__": ["main"],
+    "cvat_cli._internal.agent": ["_Event", "_NewReconnectionDelay", "_parse_event_stream"],
 }  # fmt: skip
 
 API_ATTRS = [

@@ -86,9 +86,17 @@ def test_deferred_tqdm_reporter_makes_one_bar_per_task() -> None:
         reporter.advance(1)
 
 
-def test_deferred_tqdm_reporter_is_silent_when_not_a_terminal() -> None:
-    out = io.StringIO()  # not a TTY: disable=None turns the bar off
-    reporter = DeferredTqdmProgressReporter({"file": out})
+def test_deferred_tqdm_reporter_writes_to_the_callers_file_tty_or_not() -> None:
+    out = io.StringIO()  # not a TTY: the caller's bar is still shown, as tqdm does by default
+    reporter = DeferredTqdmProgressReporter({"file": out, "mininterval": 0})
+    with reporter.task(total=10):
+        reporter.advance(10)
+    assert "100%" in out.getvalue().strip("\r").split("\r")[-1]
+
+
+def test_deferred_tqdm_reporter_hides_off_terminal_when_asked() -> None:
+    out = io.StringIO()  # disable=None is tqdm's "only on a terminal"
+    reporter = DeferredTqdmProgressReporter({"file": out, "disable": None})
     with reporter.task(total=10):
         reporter.advance(10)
     assert out.getvalue() == ""
@@ -193,3 +201,40 @@ def test_get_paginated_collection_defaults_to_big_pages() -> None:
     endpoint = _Endpoint([{"id": 1}])
     get_paginated_collection(endpoint)
     assert endpoint.calls == [{"page": 1, "page_size": helpers.DEFAULT_PAGE_SIZE}]
+
+
+@pytest.mark.parametrize(
+    ("module", "missing"),
+    [("cvat_sdk.pytorch", "torch"), ("cvat_sdk.pytorch", "torchvision"), ("cvat_sdk.masks", "numpy")],
+)
+def test_a_missing_extra_is_a_module_not_found_error_naming_it(monkeypatch, module: str, missing: str) -> None:
+    """Callers guard these imports with `except ModuleNotFoundError as e: if e.name == ...`."""
+    import importlib
+    import sys
+
+    for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, missing, None)  # `import <missing>` now fails
+    with pytest.raises(ModuleNotFoundError) as e:
+        importlib.import_module(module)
+    assert e.value.name == missing
+    assert "pip install" in str(e.value)
+
+
+def test_a_task_creation_error_is_also_the_failures_own_type() -> None:
+    from cvat_api.exceptions import ForbiddenException
+    from cvat_sdk.core.exceptions import BackgroundRequestException
+    from cvat_sdk.core.proxies.tasks import TaskCreationError, task_creation_error
+
+    api_error = ForbiddenException(
+        status=403, reason="Forbidden", body='{"detail": "no"}', method="POST", url="http://h/x"
+    )
+    error = task_creation_error(api_error, task_id=7, step="data upload")
+    assert isinstance(error, TaskCreationError) and isinstance(error, ForbiddenException)
+    assert error.status == 403 and error.task_id == 7 and error.step == "data upload"
+    assert str(error).startswith("task 7 was created, but its data upload failed: POST http://h/x: (403)")
+    server_failure = task_creation_error(
+        BackgroundRequestException("No media data found"), task_id=8, step="data upload"
+    )
+    assert isinstance(server_failure, BackgroundRequestException) and server_failure.task_id == 8
+    assert type(error) is type(task_creation_error(api_error, task_id=9, step="x"))  # one class per cause type

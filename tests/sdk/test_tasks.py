@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 from cvat_sdk import models
-from cvat_sdk.core.exceptions import CvatSdkException
+from cvat_sdk.core.exceptions import BackgroundRequestException, CvatSdkException
 from cvat_sdk.core.proxies.annotations import AnnotationUpdateAction
 from cvat_sdk.core.proxies.tasks import InvalidDataParamsError, ResourceType, Task, TaskCreationError
 from cvat_sdk.core.transfers import OutputExistsError
@@ -158,6 +158,10 @@ def test_bad_input_is_rejected_before_anything_is_created(client, images, tmp_pa
         client.tasks.create_from_data(TASK_SPEC, images[:1], data_params={"image_qualty": 50})
     with pytest.raises(CvatSdkException, match="project"):
         client.tasks.create_from_data({**TASK_SPEC, "project_id": 1}, images[:1])
+    # the official SDK lets the server fail this ("No media data found"), leaving an empty task
+    with pytest.raises(BackgroundRequestException, match="No media data found") as info:
+        client.tasks.create_from_data(TASK_SPEC, [])
+    assert isinstance(info.value, ValueError)
     assert {t.id for t in client.tasks.list()} == before
 
 
@@ -167,6 +171,8 @@ def test_a_failed_data_step_reports_the_task_id(client) -> None:
             {**TASK_SPEC, "name": "bad share"}, ["no/such/file.png"], resource_type=ResourceType.SHARE
         )
     assert info.value.step == "data upload" and str(info.value.task_id) in str(info.value)
+    # what the official SDK raises for this failure still catches it
+    assert isinstance(info.value, BackgroundRequestException)
     client.tasks.remove_by_ids([info.value.task_id])
     with pytest.raises(NotFoundException):
         client.tasks.retrieve(info.value.task_id)
@@ -197,7 +203,7 @@ def test_imports_send_conv_mask_to_poly(client, images, tmp_path, monkeypatch) -
         original = type(client.api_client).request
 
         def spy(self, method, url, **kwargs):
-            sent.append((method, url, dict(kwargs.get("params") or {})))
+            sent.append((method, url, dict(kwargs.get("query_params") or {})))
             return original(self, method, url, **kwargs)
 
         monkeypatch.setattr(type(client.api_client), "request", spy)

@@ -15,7 +15,9 @@ from typing import Any
 try:
     import numpy as np
 except ImportError as e:  # pragma: no cover - depends on the environment
-    raise ImportError('cvat_sdk.masks needs numpy: pip install "cvat-sdk[masks]"') from e
+    from .core.utils import missing_extra
+
+    raise missing_extra(e, "cvat_sdk.masks", "masks") from e
 
 from numpy.typing import ArrayLike, NDArray
 

@@ -43,10 +43,10 @@ class TqdmProgressReporter(ProgressReporter):
 
 
 class DeferredTqdmProgressReporter(ProgressReporter):
-    """Creates a tqdm bar (on stderr) for each task and closes it when the task ends.
+    """Creates a tqdm bar for each task and closes it when the task ends.
 
-    `tqdm_args` are passed to `tqdm.tqdm`; by default `disable=None`, so nothing is shown
-    when stderr is not a terminal.
+    `tqdm_args` are passed to `tqdm.tqdm` (e.g. `{"file": f}`); as in tqdm, the bar is shown
+    whether or not the output is a terminal (`{"disable": None}` hides it when it is not).
     """
 
     def __init__(self, tqdm_args: dict[str, Any] | None = None) -> None:
@@ -65,9 +65,8 @@ class DeferredTqdmProgressReporter(ProgressReporter):
     ) -> None:
         if self._bar is not None:
             self._bar.close()
-        args: dict[str, Any] = {"disable": None, **self.tqdm_args}
         self._bar = tqdm.tqdm(
-            **args,
+            **self.tqdm_args,
             total=total or None,  # 0: unknown
             desc=desc,
             unit=unit,

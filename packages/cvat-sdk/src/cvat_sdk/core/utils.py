@@ -69,3 +69,12 @@ def _atomic_writer(path: Path, mode: str, encoding: str) -> Iterator[IO[Any]]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def missing_extra(error: ImportError, needed_for: str, extra: str) -> ModuleNotFoundError:
+    """The error to raise when an optional dependency is missing: a ModuleNotFoundError naming the
+    missing module (`.name`, as callers check) and the extra that installs it."""
+    missing = error.name or "a dependency"
+    return ModuleNotFoundError(
+        f'{needed_for} needs {missing}, which is not installed: pip install "cvat-sdk[{extra}]"', name=error.name
+    )

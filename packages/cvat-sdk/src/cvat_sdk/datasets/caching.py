@@ -11,9 +11,10 @@ Layout (the official SDK's, so either SDK can read the other's cache)::
         projects/<id>/project.json    {"model": <ProjectRead>, "tasks": [ids], "labels": [...]}
 
 Every file is written to a temp file next to it and renamed into place, so a file that exists
-is complete. Online (IF_MISSING_OR_STALE), the task, its labels and its data meta are always
-fetched (three small requests); annotations are dropped when the task's `updated_date` is
-newer than the cached one, chunks when the data meta's `chunks_updated_date` changed.
+is complete. Online (IF_MISSING_OR_STALE), the task and its labels are always fetched (two small
+requests, as in the official SDK). The cached data meta and annotations are used while the
+task's `updated_date` is not newer than the cached one; when it is, both are fetched again, and
+the cached chunks are dropped only if the new data meta's `chunks_updated_date` changed.
 """
 
 from __future__ import annotations
@@ -222,13 +223,14 @@ class _OnlineCacheManager(CacheManager):
     ) -> TaskSnapshot:
         self._logger.info("Fetching task %d...", task_id)
         api = self._client.api_client
-        # What needs no earlier answer goes out at once: the task, its labels, its data meta, its
-        # annotations when they are not cached, and its first chunk when no chunk is cached.
+        # What needs no earlier answer goes out at once: the task, its labels, and what is not
+        # cached: the data meta, the annotations, the first chunk.
+        meta_path = self.task_dir(task_id) / "data_meta.json"
         early_annotations = with_annotations and not (self.task_dir(task_id) / "annotations.json").exists()
         cold_chunks = with_chunks and not self.chunk_dir(task_id).exists()
         task_future = pool.submit(api.tasks_api.retrieve, task_id)
         labels_future = pool.submit(self._client.labels.list, task_id=task_id)
-        meta_future = pool.submit(api.tasks_api.retrieve_data_meta, task_id)
+        meta_future = None if meta_path.exists() else pool.submit(api.tasks_api.retrieve_data_meta, task_id)
         annotations_future = pool.submit(self._annotation_bytes, task_id) if early_annotations else None
         first_chunk = self._start_first_chunk(task_id, pool) if cold_chunks else None
 
@@ -236,7 +238,7 @@ class _OnlineCacheManager(CacheManager):
         try:
             model: models.TaskRead = task_future.result()[0]
             has_data = bool(model.get("size") and model.get("data_chunk_size"))
-            self._reconcile_task_dir(model)
+            cache_current = self._reconcile_task_dir(model)
             if first_chunk is not None and has_data:
                 # nothing cached: every chunk can start now, without waiting for the meta
                 chunk_futures = self._start_all_chunks(model, first_chunk, pool)
@@ -245,12 +247,16 @@ class _OnlineCacheManager(CacheManager):
                 first_chunk[0].add_done_callback(lambda _: _unlink(first_chunk[1]))
         labels: list[models.Label] = [label._model for label in labels_future.result()]
         meta: models.DataMetaRead | None = None
-        if has_data:
+        if has_data and meta_future is None and cache_current:
+            meta = self._cached_data_meta(task_id)
+        if has_data and meta is None:
+            if meta_future is None:
+                meta_future = pool.submit(api.tasks_api.retrieve_data_meta, task_id)
             meta = meta_future.result()[0]
             if not chunk_futures:
                 self._reconcile_chunks(task_id, meta)
-            self.save_json(self.task_dir(task_id) / "data_meta.json", meta.to_dict())
-        else:
+            self.save_json(meta_path, meta.to_dict())
+        elif meta_future is not None:
             meta_future.exception()  # a task without data may have no meta: not an error here
         self.save_json(
             self.task_json_path(task_id), {"model": model.to_dict(), "labels": [label.to_dict() for label in labels]}
@@ -327,8 +333,18 @@ class _OnlineCacheManager(CacheManager):
         with ThreadPoolExecutor(max(1, self._client.config.max_parallel_transfers)) as pool:
             return self.load_task(task_id, with_annotations=False, pool=pool).task
 
-    def _reconcile_task_dir(self, model: models.TaskRead) -> None:
-        """Drop what the server changed since it was cached, and leftovers of interrupted writes."""
+    def _cached_data_meta(self, task_id: int) -> models.DataMetaRead | None:
+        try:
+            return self._load_model(self.task_dir(task_id) / "data_meta.json", models.DataMetaRead)
+        except FileNotFoundError:
+            return None
+        except Exception:
+            self._logger.warning("Failed to load the cached data meta of task %d", task_id, exc_info=True)
+            return None
+
+    def _reconcile_task_dir(self, model: models.TaskRead) -> bool:
+        """Drop what the server changed since it was cached, and leftovers of interrupted writes.
+        True when the cached task is as current as `model` (its cached data meta may be used)."""
         task_dir = self.task_dir(model.id)
         try:
             cached, _ = self._load_task_json(model.id)
@@ -347,6 +363,7 @@ class _OnlineCacheManager(CacheManager):
         task_dir.mkdir(parents=True, exist_ok=True)
         _remove_temp_files(task_dir)
         _remove_temp_files(self.chunk_dir(model.id))
+        return cached is not None and cached.updated_date >= model.updated_date
 
     def _reconcile_chunks(self, task_id: int, meta: models.DataMetaRead) -> None:
         """Drop the cached chunks unless they are from the chunks the server has now."""

@@ -9,7 +9,9 @@ try:
     import torch  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
     import torchvision  # type: ignore[import-untyped,import-not-found]  # noqa: F401
 except ImportError as e:  # pragma: no cover - depends on the environment
-    raise ImportError('cvat_sdk.pytorch needs torch and torchvision: pip install "cvat-sdk[pytorch]"') from e
+    from ..core.utils import missing_extra
+
+    raise missing_extra(e, "cvat_sdk.pytorch", "pytorch") from e
 
 from ..datasets.caching import UpdatePolicy
 from ..datasets.common import FrameAnnotations, UnsupportedDatasetError

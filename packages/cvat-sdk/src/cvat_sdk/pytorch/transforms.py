@@ -38,7 +38,8 @@ class LabeledBoxes(TypedDict):
 @attrs.frozen
 class ExtractBoundingBoxes:
     """{"boxes": float tensor [N, 4] of (xmin, ymin, xmax, ymax), "labels": long tensor [N]} from
-    the frame's shapes of the included types (for detection models).
+    the frame's shapes of the included types (for detection models). A frame without boxes gives
+    empty tensors of shape [0], as the official SDK does.
 
     An ellipse's box is the ellipse's own bounding box (center ± radii); the other types use the
     extent of their points. Rotated shapes raise UnsupportedDatasetError.
@@ -68,7 +69,7 @@ class ExtractBoundingBoxes:
                 xs, ys = points[0::2], points[1::2]
                 boxes.append((min(xs), min(ys), max(xs), max(ys)))
             labels.append(target.label_id_to_index[shape.label_id])
-        return LabeledBoxes(
-            boxes=torch.tensor(boxes, dtype=torch.float).reshape(-1, 4),
+        return LabeledBoxes(  # no boxes: shape [0], as in the official SDK (`.reshape(-1, 4)` for [0, 4])
+            boxes=torch.tensor(boxes, dtype=torch.float),
             labels=torch.tensor(labels, dtype=torch.long),
         )

@@ -38,7 +38,9 @@ def _polygons(label: int, mask: Any) -> Iterator[models.LabeledShapeRequest]:
     try:
         from skimage import measure  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError as e:
-        raise ImportError('conv_mask_to_poly needs scikit-image: pip install "cvat-sdk[pytorch]"') from e
+        from ...core.utils import missing_extra
+
+        raise missing_extra(e, "conv_mask_to_poly", "pytorch") from e
     for contour in measure.find_contours(mask, level=_CONTOUR_LEVEL):  # type: ignore[no-untyped-call,unused-ignore]
         if len(contour) < 3 or _clockwise_in_image(contour):
             continue  # too small, or the outline of a hole

@@ -119,5 +119,7 @@ class BackupRestoreMixin(ModelRetrieveMixin[EntityT]):
             status_check_period=status_check_period,
             pbar=pbar,
         )
-        self._client.logger.info("%s restored from backup: id %s", noun.capitalize(), request.result_id)
+        self._client.logger.info(
+            "%s has been imported successfully. %s ID: %s", noun.capitalize(), noun.capitalize(), request.result_id
+        )
         return self.retrieve(request.result_id)

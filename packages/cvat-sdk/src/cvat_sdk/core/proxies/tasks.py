@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cvat_api import Model, models
 
-from ..exceptions import CvatSdkException
+from ..exceptions import BackgroundRequestException, CvatSdkException
 from ..progress import ProgressReporter
 from ..transfers import DataUploader, MissingFilesError
 from ..utils import StrPath
@@ -53,12 +53,48 @@ class InvalidDataParamsError(CvatSdkException, ValueError):
 
 
 class TaskCreationError(CvatSdkException):
-    """A task was created on the server but a later step failed; `task_id` names it for cleanup or retry."""
+    """A task was created on the server but a later step failed; `task_id` names it for cleanup or
+    retry, `step` says which step failed.
+
+    The error raised is also an instance of the failure's own class (`task_creation_error`), so
+    code that catches what the official SDK raises there (`BackgroundRequestException`,
+    `ApiException`, ...) still catches it.
+    """
 
     def __init__(self, message: str, *, task_id: int, step: str) -> None:
-        super().__init__(message)
+        Exception.__init__(self, message)
         self.task_id = task_id
         self.step = step
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class NoTaskDataError(BackgroundRequestException, ValueError):
+    """`create_from_data` was given no resources. The server would fail the data processing with
+    "No media data found" (the official SDK's BackgroundRequestException); this is raised instead,
+    before anything is created."""
+
+
+_CREATION_ERROR_TYPES: dict[type[BaseException], type[TaskCreationError]] = {}
+
+
+def task_creation_error(cause: Exception, *, task_id: int, step: str) -> TaskCreationError:
+    """A TaskCreationError for `cause` that is also an instance of `cause`'s class, its attributes
+    (`status`, `body`, ...) kept."""
+    base = type(cause)
+    if issubclass(base, TaskCreationError) or base is Exception:
+        cls: type[TaskCreationError] = TaskCreationError
+    else:
+        cls = _CREATION_ERROR_TYPES.get(base) or _CREATION_ERROR_TYPES.setdefault(
+            base, type("TaskCreationError", (TaskCreationError, base), {"__module__": __name__})
+        )
+    error = cls.__new__(cls)
+    error.__dict__.update(getattr(cause, "__dict__", {}))
+    TaskCreationError.__init__(
+        error, f"task {task_id} was created, but its {step} failed: {cause}", task_id=task_id, step=step
+    )
+    return error
 
 
 def build_data_request(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -199,7 +235,7 @@ class TasksRepo(
         if annotation_path and not Path(annotation_path).is_file():
             raise FileNotFoundError(f"annotation file not found: {annotation_path}")
         if not resources:
-            raise ValueError("no resources given: a task needs data")
+            raise NoTaskDataError("No media data found: no resources were given (nothing was created)")
 
         task = self.create(spec)
         self._client.logger.info("Created task ID: %s NAME: %s", task.id, task.name)
@@ -217,9 +253,7 @@ class TasksRepo(
                 task.import_annotations(annotation_format, annotation_path, status_check_period=status_check_period)
                 task.fetch()
         except Exception as e:
-            raise TaskCreationError(
-                f"task {task.id} was created, but its {step} failed: {e}", task_id=task.id, step=step
-            ) from e
+            raise task_creation_error(e, task_id=task.id, step=step) from e
         return task
 
     def remove_by_ids(self, task_ids: Sequence[int], /) -> None:
