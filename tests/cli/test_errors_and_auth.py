@@ -199,7 +199,7 @@ def test_no_server_at_a_schemeless_address(free_port, run) -> None:
     r = run("--server-host", f"127.0.0.1:{free_port}", "--access-token", "t", "task", "ls")
     assert r.code == 1
     [line] = r.err_lines
-    assert "No CVAT server found at" in line
+    assert "Failed to detect host schema automatically" in line
 
 
 # --- bad local input fails before any network access ---------------------------------------------

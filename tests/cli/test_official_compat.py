@@ -321,3 +321,9 @@ def test_official_usage_errors_exit_2(run) -> None:
 def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return dict(action.choices)
+
+
+def test_resource_type_takes_the_enum_member_names_too() -> None:
+    """CVAT's own tests pass `ResourceType.LOCAL.name` ("LOCAL")."""
+    for given in ("LOCAL", "Share", "remote"):
+        assert parse(["task", "create", "n", given, "a.png"]).resource_type == given.lower()

@@ -102,7 +102,9 @@ def register(subparsers: Subparsers) -> None:
 
 def _add_create_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="name of the task")
-    p.add_argument("resource_type", choices=RESOURCE_TYPES, help="type of files specified")
+    p.add_argument(
+        "resource_type", type=str.lower, choices=RESOURCE_TYPES, help="type of files specified (any letter case)"
+    )
     p.add_argument("resources", nargs="+", help="list of paths or URLs")
     p.add_argument("--annotation_path", default="", help="path to annotation file")
     p.add_argument(

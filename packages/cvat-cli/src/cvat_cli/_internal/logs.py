@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 LOG_FORMAT = "[%(asctime)s] %(levelname)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -23,8 +22,7 @@ CLI_LOGGER = "cvat_cli"
 # Loggers shown: the CLI's (also given to the SDK client) and the SDK's modules ("Task #1 deleted",
 # transfer retries); cvat-api's request retries are shown once the server has answered (CliLogging).
 _SHOWN = ("cvat_cli", "cvat_sdk")
-_TRANSPORT = ("cvat_api",)
-_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token", "auth_token"})
+_TRANSPORT = ("cvat_api", "cvat_sdk.api_client")
 _MIN_SECRET = 4  # shorter values would blank out ordinary words
 
 
@@ -72,14 +70,13 @@ class CliLogging:
         self._server_answered = threading.Event()
 
     def watch_session(self, session: Any) -> None:
-        """Follow a requests.Session: note the first answer; with --debug, log every exchange."""
+        """Follow a requests.Session: note the first answer. (With --debug, every exchange is logged
+        by the SDK's low-level logger, `cvat_sdk.api_client`, without headers or bodies.)"""
 
         def answered(response: Any, *args: Any, **kwargs: Any) -> None:
             self._server_answered.set()
 
         session.hooks["response"].append(answered)
-        if self.debug:
-            log_requests(session, self.logger)
 
     def show_transport_record(self, record: logging.LogRecord) -> bool:
         return self.debug or self._server_answered.is_set()
@@ -98,13 +95,15 @@ def cli_logging(*, debug: bool, quiet: bool, redactor: Redactor | None = None) -
     transport_handler = logging.StreamHandler(sys.stderr)
     transport_handler.setFormatter(_RedactingFormatter(state.redactor))
     transport_handler.addFilter(state.show_transport_record)
+    # `cvat_sdk.api_client` (transport) propagates through `cvat_sdk`: its handler skips those records
+    handler.addFilter(lambda record: not any(_is_under(record.name, t) for t in _TRANSPORT))
     saved: list[tuple[logging.Logger, int, bool, list[logging.Handler]]] = []
     for name in _SHOWN + _TRANSPORT:
         logger = logging.getLogger(name)
         saved.append((logger, logger.level, logger.propagate, list(logger.handlers)))
         logger.handlers = [handler if name in _SHOWN else transport_handler]
         logger.setLevel(level)
-        logger.propagate = False  # no duplicates through the root logger, no lastResort output
+        logger.propagate = True  # as the official CLI: an embedding program's handlers (and pytest's caplog) see them
     try:
         yield state
     finally:
@@ -115,33 +114,5 @@ def cli_logging(*, debug: bool, quiet: bool, redactor: Redactor | None = None) -
         handler.flush()
 
 
-def redact_url(url: str) -> str:
-    """The URL without user info, and with secret-looking query values (signed links, tokens) hidden."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    query = urlencode([(k, "***" if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-
-
-def log_requests(session: Any, logger: logging.Logger) -> None:
-    """Log every HTTP exchange of a requests.Session at DEBUG: method, URL, status, time.
-
-    Headers and bodies are never logged: they carry the cookies, the CSRF token, the
-    Authorization header and the login password.
-    """
-
-    def hook(response: Any, *args: Any, **kwargs: Any) -> None:
-        request = response.request
-        logger.debug(
-            "HTTP %s %s -> %s %s (%.0f ms)",
-            request.method,
-            redact_url(str(request.url)),
-            response.status_code,
-            response.reason or "",
-            response.elapsed.total_seconds() * 1000,
-        )
-
-    session.hooks["response"].append(hook)
+def _is_under(name: str, parent: str) -> bool:
+    return name == parent or name.startswith(parent + ".")
