@@ -9,7 +9,7 @@ TORCH_PAIR ?= $(if $(filter aarch64 arm64,$(shell uname -m)),torch==2.9.1 torchv
 HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
 	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools
 
-.PHONY: install test test-live record regen regen-check lint bench dist clean
+.PHONY: install test test-live record regen regen-check lint bench dist compat clean
 
 install:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -53,5 +53,14 @@ bench:
 dist:
 	$(PY) tools/build_dist.py $(if $(SERVER_VERSION),--server-version $(SERVER_VERSION))
 
+# CVAT's official SDK/CLI suites against this tree's wheels, and the official packages' run on the
+# same server (not part of `make test` or CI). Needs a test instance from the CVAT kit's
+# official-suites (COMPAT_INSTANCE=<dir>), or a kit-built server and the CVAT mirror to make one
+# (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>). See README, "Compatibility".
+compat:
+	$(PY) tools/compat.py $(if $(COMPAT_INSTANCE),--instance "$(COMPAT_INSTANCE)") \
+		$(if $(CVAT_SERVER_PREFIX),--server-prefix "$(CVAT_SERVER_PREFIX)") $(if $(CVAT_GIT_DIR),--git-dir "$(CVAT_GIT_DIR)") \
+		$(COMPAT_ARGS)
+
 clean:
-	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache .compat
