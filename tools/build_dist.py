@@ -4,9 +4,10 @@ Each package folder is copied to a temporary staging directory and built from th
 committed files are never modified. In the staged copies the SDK's dependency on cvat-api is
 pinned to the exact version it was built with, and the CLI's dependency on cvat-sdk likewise.
 
-With --server-version V (a version pinned in schema/manifest.json) cvat-api is regenerated from
-that schema in a temporary tree and only cvat-api is built: the hand-written SDK targets the
-main schema version, so an SDK pinned to another cvat-api would not be an honest artifact.
+With --server-version V (a version pinned in schema/manifest.json) cvat-api and the SDK's typed
+skeletons are regenerated from that schema in a temporary tree, and all three packages are built
+as version V. The hand-written SDK and CLI are the same for every version: what a server version
+lacks or adds is decided from the generated schema facts and the server's reported version.
 """
 
 from __future__ import annotations
@@ -155,7 +156,9 @@ def build_all(outdir: Path) -> list[Artifact]:
 
 
 def build_for_server(version: str, outdir: Path) -> list[Artifact]:
-    """cvat-api regenerated from a pinned schema in a temporary tree; the repo is left untouched."""
+    """The three packages for another pinned server version, in a temporary tree (the repo is left
+    untouched): cvat-api and the SDK's typed skeletons regenerated from that version's schema, the
+    hand-written SDK and CLI as they are, all three versioned `version` with exact pins."""
     manifest = load_manifest()
     if version not in manifest["versions"]:
         pinned = ", ".join(sorted(manifest["versions"]))
@@ -166,8 +169,7 @@ def build_for_server(version: str, outdir: Path) -> list[Artifact]:
     expected = manifest["versions"][version]["package_version"]
     with tempfile.TemporaryDirectory(prefix="cvat-dist-") as tmp:
         root = Path(tmp)
-        api_dir = stage("cvat-api", root)
-        stage("cvat-sdk", root)  # codegen also writes the SDK's generated folder; keep it in the temp tree
+        api_dir, sdk_dir, cli_dir = (stage(n, root) for n in ("cvat-api", "cvat-sdk", "cvat-cli"))
         proc = subprocess.run(
             [sys.executable, "-m", "codegen", "--version", version, "--out", str(root)],
             cwd=REPO_ROOT,
@@ -181,12 +183,26 @@ def build_for_server(version: str, outdir: Path) -> list[Artifact]:
         got = api_version(api_dir)
         if got != expected:
             raise DistError(f"regenerated cvat-api has PACKAGE_VERSION {got!r}, manifest says {expected!r}")
+        for pkg_dir, version_file in ((sdk_dir, SDK_VERSION_FILE), (cli_dir, CLI_VERSION_FILE)):
+            set_version(pkg_dir / version_file, expected)
+        pin_dependency(sdk_dir, "cvat-api", expected)
+        pin_dependency(cli_dir, "cvat-sdk", expected)
+        print(f"build_dist: cvat-api, cvat-sdk, cvat-cli {expected} for CVAT {version} (exact pins between them)")
         artifacts = build(api_dir, outdir)
-    print(
-        f"build_dist: note: built only cvat-api {expected} for CVAT {version}; cvat-sdk and cvat-cli target "
-        f"the main schema ({manifest['main']}) and are built by `make dist` without SERVER_VERSION"
-    )
-    return artifacts
+        sdk_artifacts = build(sdk_dir, outdir)
+        check_pin(sdk_artifacts, f"cvat-api=={expected}")
+        cli_artifacts = build(cli_dir, outdir)
+        check_pin(cli_artifacts, f"cvat-sdk=={expected}")
+    return artifacts + sdk_artifacts + cli_artifacts
+
+
+def set_version(path: Path, version: str) -> None:
+    """Rewrite `VERSION = "..."` in a staged version.py."""
+    text = path.read_text(encoding="utf-8")
+    new_text, count = re.subn(r'(?m)^VERSION = "[^"]*"$', f'VERSION = "{version}"', text)
+    if count != 1:
+        raise DistError(f"expected one VERSION line in {path}, found {count}")
+    path.write_text(new_text, encoding="utf-8")
 
 
 def _human(size: int) -> str:

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
-API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
+API_CLIENT_LOGGER = "cvat_sdk.api_client"
+_BUILD = pv.Version(cvat_api.__version__)  # the server version whose schema this build was generated from  # the low-level layer's logger, as in the official SDK
 SCHEME_PROBE_TIMEOUT = 5.0
 
 
@@ -106,7 +107,11 @@ class Client:
     then http). Use as a context manager to log out and close the connection at the end.
     """
 
-    SUPPORTED_SERVER_VERSIONS = (pv.Version("2.42"), pv.Version("2.43"))
+    # As in the official SDK: the release line this build was generated for, and the next one.
+    SUPPORTED_SERVER_VERSIONS = (
+        pv.Version(f"{_BUILD.major}.{_BUILD.minor}"),
+        pv.Version(f"{_BUILD.major}.{_BUILD.minor + 1}"),
+    )
     ALLOWED_SCHEMAS = ("https", "http")
 
     def __init__(
