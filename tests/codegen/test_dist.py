@@ -152,6 +152,6 @@ def test_missing_schema_file_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     script = _load_script(monkeypatch)
     missing = tmp_path / "nowhere" / "cvat-2.17.0.yml"
     monkeypatch.setattr(script, "pinned_schema_path", lambda version, manifest=None: missing)
-    assert script.main(["--server-version", OTHER, "--outdir", str(tmp_path / "out")]) != 0
+    assert script.main(["--server-version", "2.17.0", "--outdir", str(tmp_path / "out")]) != 0
     assert str(missing) in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
