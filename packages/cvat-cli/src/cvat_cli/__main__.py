@@ -60,7 +60,7 @@ def main(args: list[str] | None = None) -> int:
         except BaseException as e:
             if isinstance(e, SystemExit):
                 raise
-            message, code = describe(e)
+            message, code = describe(ctx.explain(e))
             if parsed.debug and (not isinstance(e, CliError) or e.__cause__ is not None):
                 logger.debug("Traceback of the failure:", exc_info=True)
             logger.critical("%s", message)

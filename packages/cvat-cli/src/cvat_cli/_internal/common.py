@@ -257,6 +257,21 @@ class CommandContext:
             self._client = build_client(settings, log=self.log, wait_reporter=self.progress)
         return self._client
 
+    def explain(self, exc: BaseException) -> BaseException:
+        """A clearer error for an access token the server rejected: a server without access tokens
+        (older than CVAT 2.48) says so. Other errors are returned as they are."""
+        from cvat_sdk.exceptions import UnauthorizedException
+
+        client = self._client
+        if not (isinstance(exc, UnauthorizedException) and client and client.api_client.configuration.access_token):
+            return exc
+        if client.server_version is not None and not client.supports_access_tokens():
+            return CliError(
+                f"the server at {client.api_map.host} (CVAT {client.server_version}) has no personal access "
+                "tokens (they came with CVAT 2.48); log in with --auth USER[:PASS] instead"
+            )
+        return exc
+
     def progress(self) -> ProgressReporter:
         """A new progress reporter (bars on stderr, off with --quiet or without a terminal)."""
         return make_reporter(enabled=not self.quiet)

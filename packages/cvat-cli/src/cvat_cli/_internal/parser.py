@@ -14,7 +14,14 @@ import argparse
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from . import auto_annotate, commands_functions, commands_jobs, commands_projects, commands_tasks
+from . import (
+    auto_annotate,
+    commands_access_tokens,
+    commands_functions,
+    commands_jobs,
+    commands_projects,
+    commands_tasks,
+)
 from .common import ENV_ACCESS_TOKEN, ENV_MAX_PARALLEL_TRANSFERS, ENV_PASSWORD, ENV_SERVER, add_global_arguments
 
 if TYPE_CHECKING:
@@ -97,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     task_registrations = [commands_tasks.register, auto_annotate.register]
     _group(commands, "task", "Perform operations on CVAT tasks.", task_registrations)
     _group(commands, "job", "Perform operations on CVAT jobs.", [commands_jobs.register])
+    _group(commands, "access-token", "Manage your personal access tokens.", [commands_access_tokens.register])
     aliases = cast("Subparsers", _DeprecatedAliases(commands, DEPRECATED_ALIASES))
     for register in task_registrations:
         register(aliases)

@@ -31,6 +31,7 @@ from .exceptions import (
 from .progress import ProgressReporter
 
 if TYPE_CHECKING:
+    from .proxies.access_tokens import AccessTokensRepo
     from .proxies.cloud_storages import CloudStoragesRepo
     from .proxies.issues import CommentsRepo, IssuesRepo
     from .proxies.jobs import JobsRepo
@@ -47,7 +48,9 @@ if TYPE_CHECKING:
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
 API_CLIENT_LOGGER = "cvat_sdk.api_client"
-_BUILD = pv.Version(cvat_api.__version__)  # the server version whose schema this build was generated from  # the low-level layer's logger, as in the official SDK
+_BUILD = pv.Version(
+    cvat_api.__version__
+)  # the server version whose schema this build was generated from  # the low-level layer's logger, as in the official SDK
 SCHEME_PROBE_TIMEOUT = 5.0
 
 
@@ -74,6 +77,29 @@ class Config:
     max_parallel_transfers: int = attrs.field(default=4, kw_only=True)
     """Upload/download requests in flight at once."""
     ssl_ca_cert: str | None = attrs.field(default=None, kw_only=True)
+
+
+class Credentials:
+    """What `Client.login` and `make_client(credentials=...)` take (besides a `(user, password)` tuple)."""
+
+
+@attrs.define
+class PasswordCredentials(Credentials):
+    """A user name and password: the client logs in and keeps the session, never the password."""
+
+    user: str
+    password: str = attrs.field(repr=False)
+
+
+@attrs.define
+class AccessTokenCredentials(Credentials):
+    """A personal access token (CVAT 2.48 and newer), sent as `Authorization: Bearer`."""
+
+    token: str = attrs.field(repr=False)
+
+
+# CVAT has personal access tokens (/api/auth/access_tokens, `Authorization: Bearer`) since 2.48.0.
+ACCESS_TOKENS_SINCE = pv.Version("2.48.0")
 
 
 class CVAT_API_V2:  # noqa: N801 - the official name
@@ -226,7 +252,16 @@ class Client:
     # --- server version -----------------------------------------------------------------
     def get_server_version(self) -> pv.Version:
         about, _ = self.api_client.server_api.retrieve_about()
-        return pv.Version(about.version)
+        self.server_version = pv.Version(about.version)
+        return self.server_version
+
+    server_version: pv.Version | None = None
+    """The server's version as last asked by `get_server_version` (None before)."""
+
+    def supports_access_tokens(self) -> bool:
+        """Whether the server has personal access tokens (asks its version if not known yet)."""
+        version = self.server_version or self.get_server_version()
+        return version >= ACCESS_TOKENS_SINCE
 
     def check_server_version(self, fail_if_unsupported: bool | None = None) -> None:
         """Warn (or raise IncompatibleVersionException) if the server is not a supported version."""
@@ -252,8 +287,20 @@ class Client:
                 raise IncompatibleVersionException(msg)
 
     # --- authentication -----------------------------------------------------------------
-    def login(self, credentials: tuple[str, str]) -> None:
-        """Log in with (username, password): session cookies, or the returned token if cookies are lost."""
+    def login(self, credentials: Credentials | tuple[str, str]) -> None:
+        """Log in with `(user, password)` or `PasswordCredentials` (session cookies, or the returned
+        token if a proxy drops the cookies), or use an `AccessTokenCredentials` token from now on
+        (checked with the server: a rejected token raises LoginError naming the cause)."""
+        if self.has_credentials():
+            self._forget_credentials()
+        if isinstance(credentials, AccessTokenCredentials):
+            self.api_client.configuration.access_token = credentials.token
+            self.check_access_token()
+            return
+        if isinstance(credentials, PasswordCredentials):
+            credentials = (credentials.user, credentials.password)
+        if not isinstance(credentials, tuple) or len(credentials) != 2:
+            raise TypeError("credentials must be (user, password), PasswordCredentials or AccessTokenCredentials")
         user, password = credentials
         self.api_client.session.cookies.clear()
         _, response = self.api_client.auth_api.create_login(
@@ -281,13 +328,41 @@ class Client:
         return self._has_session() or bool(cfg.api_key.get("tokenAuth") or cfg.access_token)
 
     def logout(self) -> None:
-        """End a password session on the server and forget all credentials."""
+        """End a password session on the server (on CVAT this also deletes the user's API token) and
+        forget all credentials. An access token is only forgotten, not revoked."""
         cfg = self.api_client.configuration
         if self._has_session() or cfg.api_key.get("tokenAuth"):
             self.api_client.auth_api.create_logout()
+        self._forget_credentials()
+
+    def _forget_credentials(self) -> None:
+        cfg = self.api_client.configuration
         self.api_client.session.cookies.clear()
         cfg.api_key.pop("tokenAuth", None)
         cfg.access_token = None
+
+    def check_access_token(self) -> None:
+        """Ask the server who the access token belongs to; LoginError naming the cause if it is
+        rejected (a server without access tokens, or a wrong, revoked, expired token)."""
+        try:
+            self.api_client.users_api.retrieve_self(_parse_response=False)
+        except ApiException as e:
+            if e.status not in (401, 403):
+                raise
+            raise LoginError(self._access_token_rejection(e)) from None
+
+    def _access_token_rejection(self, error: ApiException) -> str:
+        try:
+            server = self.server_version or self.get_server_version()
+        except (ApiException, TransportError):
+            server = None
+        if server is not None and server < ACCESS_TOKENS_SINCE:
+            return (
+                f"this server (CVAT {server}) has no personal access tokens (they came with CVAT "
+                f"{ACCESS_TOKENS_SINCE}); log in with a user name and password instead"
+            )
+        detail = _server_detail(error) or f"{error.status} {error.reason or ''}".strip()
+        return f"the server rejected the access token ({detail}): it may be wrong, revoked or expired"
 
     # --- organization context -----------------------------------------------------------
     @property
@@ -419,6 +494,11 @@ class Client:
     def requests(self) -> RequestsRepo:
         return self._repo("requests")  # type: ignore[no-any-return]
 
+    @property
+    def access_tokens(self) -> AccessTokensRepo:
+        """Personal access tokens of the current user (CVAT 2.48 and newer)."""
+        return self._repo("access_tokens")  # type: ignore[no-any-return]
+
 
 _REPOS = {
     "tasks": ("tasks", "TasksRepo"),
@@ -434,6 +514,7 @@ _REPOS = {
     "cloud_storages": ("cloud_storages", "CloudStoragesRepo"),
     "webhooks": ("webhooks", "WebhooksRepo"),
     "requests": ("requests", "RequestsRepo"),
+    "access_tokens": ("access_tokens", "AccessTokensRepo"),
 }
 
 
@@ -442,6 +523,17 @@ def _repo_factory(name: str) -> Any:
 
     module, cls = _REPOS[name]
     return getattr(importlib.import_module(f"cvat_sdk.core.proxies.{module}"), cls)
+
+
+def _server_detail(error: ApiException) -> str:
+    """The server's `detail` message of an error answer, if it sent one."""
+    try:
+        import json
+
+        body = json.loads(error.body or "")
+    except ValueError:
+        return ""
+    return str(body.get("detail", "")) if isinstance(body, dict) else ""
 
 
 def is_supported_server(server: pv.Version, supported: Sequence[pv.Version]) -> bool:
@@ -477,20 +569,27 @@ def make_client(
     host: str,
     *,
     port: int | None = None,
-    credentials: tuple[str, str] | None = None,
+    credentials: Credentials | tuple[str, str] | None = None,
     access_token: str | None = None,
 ) -> Client:
-    """A Client for `host[:port]`, logged in with `credentials` or an access token.
+    """A Client for `host[:port]`, logged in with `credentials` or a personal access token.
 
-    Without either, the access token is taken from the CVAT_ACCESS_TOKEN environment variable
-    if it is set. Access tokens are sent as `Authorization: Bearer` (CVAT servers newer than 2.42).
+    Without either, the access token is taken from the CVAT_ACCESS_TOKEN environment variable if it
+    is set. An access token is checked with the server at once: a rejected one raises LoginError
+    naming the cause (for example a server older than CVAT 2.48, which has none).
     """
+    if credentials is not None and access_token is not None:
+        raise ValueError("'credentials' and 'access_token' cannot be used together; pass only one")
     url = host.rstrip("/")
     if port:
+        if urllib.parse.urlsplit(url if "://" in url else "//" + url).port:
+            raise ValueError(f"the host {host!r} already has a port; do not pass port={port} too")
         url = f"{url}:{port}"
     if credentials is None and access_token is None:
         access_token = os.environ.get(ACCESS_TOKEN_ENV) or None
-    client = Client(url=url, access_token=access_token if credentials is None else None)
+    if access_token is not None:
+        credentials = AccessTokenCredentials(access_token)
+    client = Client(url=url)
     if credentials is not None:
         try:
             client.login(credentials)

@@ -29,3 +29,7 @@ class BackgroundRequestTimeoutError(BackgroundRequestException, TimeoutError):
 
 class LoginError(CvatSdkException):
     """Login did not give usable credentials (e.g. a proxy dropped the session cookies and no token came)."""
+
+
+class UnsupportedServerFeatureError(CvatSdkException):
+    """The server (or the server version this SDK build is for) does not have this feature."""
