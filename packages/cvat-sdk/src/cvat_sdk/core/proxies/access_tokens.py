@@ -80,6 +80,27 @@ class AccessToken(_TokensProxy, ModelUpdateMixin, ModelDeleteMixin):
 
     _partial_update_arg = "patched_access_token_write_request"
 
+    # Typed views of the fields (the build's schema may have no AccessToken model: 2.48+ only).
+    @property
+    def id(self) -> int:
+        return int(self._model["id"])
+
+    @property
+    def name(self) -> str:
+        return str(self._model["name"])
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._model["read_only"])
+
+    @property
+    def value(self) -> str:
+        """The token itself; only the object returned by `create` has it."""
+        try:
+            return str(self._model["value"])
+        except KeyError:
+            raise AttributeError("the token's value is shown only when it is created") from None
+
 
 class AccessTokensRepo(
     _TokensProxy,
