@@ -28,6 +28,7 @@ def test_leak_scanner_finds_what_it_must() -> None:
     assert scrub.find_leaks("Set-Cookie: sessionid=abcdefghijklmnop1234; Path=/")
     assert scrub.find_leaks('{"key": "' + "a" * 40 + '"}')
     assert scrub.find_leaks("Authorization: Token " + "x" * 40)
+    assert scrub.find_leaks('{"name": "t", "value": "GO2Ez9VW.jIOULE1FY4RlVH2Aw8xrsoGbTo1blYE"}')  # an access token
     assert not scrub.find_leaks("sessionid=redacted; csrftoken=redacted")
 
 
@@ -118,3 +119,12 @@ def test_schema_conformance_rejects_what_the_server_would() -> None:
     # nullable fields accept null; non-JSON bodies are not checked here
     conformance.check_request("PATCH", "http://h/api/tasks/3", "application/json", json.dumps({"assignee_id": None}))
     conformance.check_request("POST", "http://h/api/tasks/7/data/", "multipart/form-data; boundary=x", b"--x--")
+
+
+def test_access_token_values_are_scrubbed_consistently() -> None:
+    secret = "AbCdEfGh.0123456789abcdefghijKLMNOPqrst"
+    body = json.dumps({"id": 1, "name": "t", "value": secret, "attributes": [{"spec_id": 1, "value": "red"}]})
+    scrubbed = scrub._scrub_json(json.loads(body))
+    assert scrubbed["value"] != secret and scrubbed["value"].startswith(scrub.REDACTED)
+    assert scrubbed["attributes"][0]["value"] == "red"  # ordinary values stay
+    assert scrub.scrub_text(f"Bearer {secret}") == f"Bearer {scrubbed['value']}"  # the same placeholder later

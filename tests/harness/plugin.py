@@ -8,6 +8,7 @@ cassette of a failed test is discarded). Secrets are scrubbed before anything is
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import threading
@@ -17,8 +18,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import cvat_api
 import pytest
 import requests
+
+from codegen.source import load_manifest
 
 from . import conformance, matching, scrub
 
@@ -63,13 +67,41 @@ def pytest_configure(config: pytest.Config) -> None:
     if MODE != "replay":
         _server_info()  # fail at once, with a clear message, when the server is not configured
     config.addinivalue_line("markers", "server: talks to a CVAT server (cassette replay unless live)")
+    config.addinivalue_line(
+        "markers",
+        "server_version(line): recorded against a server of this major.minor line (default: the main "
+        "schema's); live and record runs take the line from the server given and skip other tests",
+    )
+    config.addinivalue_line("markers", "cassettes_per_build: one set of cassettes per cvat-api build version")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    live_line = _live_server_line() if MODE != "replay" else None
     for item in items:
         if item.get_closest_marker("server"):
             item.add_marker(pytest.mark.vcr)
             item.add_marker(pytest.mark.block_network)
+            wanted = server_line_of(item)
+            if live_line is not None and live_line != wanted:
+                item.add_marker(
+                    pytest.mark.skip(reason=f"recorded against CVAT {wanted}; the server given is CVAT {live_line}")
+                )
+
+
+def server_line_of(item: pytest.Item) -> str:
+    """The major.minor server line a server-facing test is recorded against."""
+    marker = item.get_closest_marker("server_version")
+    if marker is not None:
+        return str(marker.args[0])
+    return ".".join(load_manifest()["main"].split(".")[:2])
+
+
+@functools.lru_cache(maxsize=1)
+def _live_server_line() -> str:
+    """The major.minor of the live server (its unauthenticated /api/server/about)."""
+    url = _server_info().url + "/api/server/about"
+    version = requests.get(url, timeout=10).json()["version"]
+    return ".".join(version.split(".")[:2])
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +132,8 @@ def allowed_hosts() -> list[str]:
 def vcr_cassette_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     module = Path(str(request.node.fspath))
     final = module.parent / "cassettes" / module.stem
+    if request.node.get_closest_marker("cassettes_per_build"):
+        final = final / f"build-{'.'.join(cvat_api.SCHEMA_VERSION.split('.')[:2])}"
     if MODE == "record":
         staging = tmp_path_factory.mktemp("cassettes-" + module.stem)
         request.config.stash.setdefault(_STAGING_KEY, {})[str(staging)] = final

@@ -28,6 +28,8 @@ SECRET_JSON_KEYS = frozenset(
 # URLs): each is replaced by the same one-way placeholder wherever it appears, so replay stays
 # consistent. Filled as responses are scrubbed; requests recorded later use it too.
 IDENTIFYING_SECRET_KEYS = frozenset({"key"})
+# A personal access token as the server shows it once (`"value"` of /api/auth/access_tokens answers).
+ACCESS_TOKEN_VALUE = re.compile(r"[A-Za-z0-9]{8}\.[A-Za-z0-9]{24,}")
 _placeholders: dict[str, str] = {}
 _SET_COOKIE_VALUE = re.compile(r"^(\s*[^=;,\s]+)=([^;]*)")
 # What the secret scanner looks for in committed cassettes (shared with the test that scans them).
@@ -36,6 +38,7 @@ LEAK_PATTERNS = [
     re.compile(r"csrftoken=[A-Za-z0-9]{16,}"),
     re.compile(r'"key": ?"[0-9a-f]{32,}"'),
     re.compile(r"(Basic|Token|Bearer) [A-Za-z0-9+/=_.-]{16,}"),
+    re.compile(r'"value": ?"[A-Za-z0-9]{8}\.[A-Za-z0-9]{24,}"'),
 ]
 
 
@@ -69,7 +72,9 @@ def _scrub_json(value: Any) -> Any:
         for k, v in value.items():
             if isinstance(v, str) and k in SECRET_JSON_KEYS:
                 out[k] = REDACTED
-            elif isinstance(v, str) and k in IDENTIFYING_SECRET_KEYS and len(v) >= 16:
+            elif isinstance(v, str) and (
+                (k in IDENTIFYING_SECRET_KEYS and len(v) >= 16) or (k == "value" and ACCESS_TOKEN_VALUE.fullmatch(v))
+            ):
                 out[k] = _placeholder(v)
             else:
                 out[k] = _scrub_json(v)

@@ -1,0 +1,1 @@
+"""Tests of other server versions and other builds: cross-version workflows, version-only features."""
