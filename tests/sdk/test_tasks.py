@@ -255,3 +255,20 @@ def test_download_frames_fetches_whole_chunks_when_cheaper(client, images, tmp_p
         assert kinds == ["frame", "frame"]  # compressed frames are not the chunks' originals
     finally:
         task.remove()
+
+
+def test_exports_into_a_folder_take_the_servers_file_name(client, images, tmp_path) -> None:
+    task = client.tasks.create_from_data({**TASK_SPEC, "name": "folder export"}, images[:1])
+    folder = tmp_path / "out"
+    folder.mkdir()
+    try:
+        dataset = task.export_dataset("CVAT for images 1.1", folder, include_images=False)
+        backup = task.download_backup(folder)
+        assert dataset is not None and backup is not None
+        assert dataset.parent == folder and backup.parent == folder and dataset != backup
+        assert zipfile.is_zipfile(dataset) and zipfile.is_zipfile(backup)
+        assert {p.name for p in folder.iterdir()} == {dataset.name, backup.name}  # no temp file left
+        with pytest.raises(OutputExistsError):  # an existing file is never overwritten unasked
+            task.download_backup(backup)
+    finally:
+        task.remove()

@@ -90,9 +90,12 @@ def test_an_error_status_raises_a_download_error_naming_the_target(
     assert _files(tmp_path) == [] and len(fake_cvat.of_kind("get")) == 1  # not retried
 
 
-def test_a_directory_target_is_refused(fake_cvat_client, tmp_path) -> None:
-    with pytest.raises(DownloadError, match="is a directory"):
+def test_a_folder_target_needs_the_servers_file_name(fake_cvat_client, served, tmp_path) -> None:
+    """Into a folder, the file takes the name the server gives; this server gives none (the real
+    server's answer is in tests/sdk/test_tasks.py::test_exports_into_a_folder_take_the_servers_file_name)."""
+    with pytest.raises(DownloadError, match="gave no file name"):
         Downloader(fake_cvat_client).download_file("/files/f.bin", tmp_path)
+    assert _files(tmp_path) == []  # nothing left behind
 
 
 def test_an_unreachable_server_fails_after_the_retries(tmp_path) -> None:

@@ -161,6 +161,19 @@ class ApiClient:
         """`scheme://host[:port]` of the server, as browsers send in `Origin`."""
         return self.origin
 
+    def update_params_for_auth(
+        self,
+        headers: dict[str, str],
+        queries: list[tuple[str, Any]],
+        auth_settings: Any = None,
+        resource_path: str | None = None,
+        method: str | None = None,
+        body: Any = None,
+        request_auths: Any = None,
+    ) -> None:
+        """Add this client's authentication to `headers` (official name; nothing goes in `queries`)."""
+        headers.update(self._auth_headers((method or "GET").upper()))
+
     def get_common_headers(self) -> dict[str, str]:
         """Default headers plus the auth headers a GET would carry."""
         return {**self.default_headers, **self._auth_headers("GET")}

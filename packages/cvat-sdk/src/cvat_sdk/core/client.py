@@ -583,7 +583,9 @@ def make_client(
     url = host.rstrip("/")
     if port:
         if urllib.parse.urlsplit(url if "://" in url else "//" + url).port:
-            raise ValueError(f"the host {host!r} already has a port; do not pass port={port} too")
+            raise ValueError(
+                f"The host {host!r} already has a port and port={port} is given. Please specify only one port."
+            )
         url = f"{url}:{port}"
     if credentials is None and access_token is None:
         access_token = os.environ.get(ACCESS_TOKEN_ENV) or None

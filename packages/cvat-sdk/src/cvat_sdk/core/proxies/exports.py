@@ -28,13 +28,13 @@ class ExportMixinBase(Entity):
         pbar: ProgressReporter | None,
         overwrite: bool,
         query: dict[str, Any],
-    ) -> None:
+    ) -> Path | None:
         path = Path(filename)
         loc = Location(location) if location is not None else None
         if loc is Location.CLOUD_STORAGE and not cloud_storage_id:
             raise ValueError("cloud_storage_id must be given when location is Location.CLOUD_STORAGE")
         to_cloud = loc is Location.CLOUD_STORAGE or (loc is None and self._default_target_is_cloud())
-        if not to_cloud and path.exists() and not overwrite:
+        if not to_cloud and path.exists() and not path.is_dir() and not overwrite:
             raise OutputExistsError(path)
         if loc is not None:
             query["location"] = loc.value
@@ -54,13 +54,14 @@ class ExportMixinBase(Entity):
         if to_cloud:
             if result_url:
                 raise CvatSdkException(f"{what}: the server kept the file locally although cloud storage was asked")
-            return
+            return None
         if not result_url:
             raise CvatSdkException(f"{what}: the server gave no result to download (request {rq_id})")
-        Downloader(self._client.api_client, self._client._transfer_settings()).download_file(
+        path = Downloader(self._client.api_client, self._client._transfer_settings()).download_file(
             result_url, path, overwrite=overwrite, pbar=pbar
         )
         self._client.logger.info("%s for %r has been downloaded to %s", what, self, path)
+        return path
 
     def _default_target_is_cloud(self) -> bool:
         storage = self._model.get("target_storage")
@@ -89,12 +90,14 @@ class ExportDatasetMixin(ExportMixinBase):
         location: Location | str | None = None,
         cloud_storage_id: int | None = None,
         overwrite: bool = False,
-    ) -> None:
-        """Export in `format_name` (e.g. "CVAT for images 1.1") and save to `filename`.
+    ) -> Path | None:
+        """Export in `format_name` (e.g. "CVAT for images 1.1") and save to `filename`; returns the
+        path written (None when exported to cloud storage).
 
-        An existing `filename` is an error unless `overwrite=True`; the file appears only when complete.
+        A folder as `filename` saves under the server's file name there. An existing file is an
+        error unless `overwrite=True`; the file appears only when complete.
         """
-        self._start_and_download(
+        return self._start_and_download(
             lambda **q: self.api.create_dataset_export(format_name, self._id, **q),
             filename,
             what="Dataset",
@@ -117,9 +120,10 @@ class DownloadBackupMixin(ExportMixinBase):
         location: Location | str | None = None,
         cloud_storage_id: int | None = None,
         overwrite: bool = False,
-    ) -> None:
-        """Save a backup (a zip the server can restore from) to `filename`."""
-        self._start_and_download(
+    ) -> Path | None:
+        """Save a backup (a zip the server can restore from) to `filename` (a folder: under the
+        server's file name); returns the path written (None when saved to cloud storage)."""
+        return self._start_and_download(
             lambda **q: self.api.create_backup_export(self._id, **q),
             filename,
             what="Backup",

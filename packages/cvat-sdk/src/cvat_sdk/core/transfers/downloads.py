@@ -9,6 +9,7 @@ timeouts, 408/425/429/500-class gateway errors) are retried; a failed download l
 from __future__ import annotations
 
 import contextlib
+import email.message
 import os
 import re
 import threading
@@ -52,21 +53,27 @@ class Downloader(TransferComponent):
         pbar: ProgressReporter | None = None,
         timeout: float | tuple[float, float] | None = None,
     ) -> Path:
-        """GET `url` (absolute or host-relative) into `output_path`; returns the path.
+        """GET `url` (absolute or host-relative) into `output_path`; returns the path written.
 
-        Raises OutputExistsError if the target exists and `overwrite` is false, DownloadError
-        (naming the target) when the download fails; no partial file is left either way.
+        If `output_path` is a directory, the file goes into it under the name the server gives
+        (Content-Disposition). Raises OutputExistsError if the target exists and `overwrite` is
+        false, DownloadError (naming the target) when the download fails; no partial file is
+        left either way.
         """
         output = Path(output_path)
-        if output.is_dir():
-            raise DownloadError(f"{output} is a directory", filename=output)
-        if output.exists() and not overwrite:
+        into_dir = output.is_dir()
+        if not into_dir and output.exists() and not overwrite:
             raise OutputExistsError(output)
         transport = Transport(self.api_client, self.settings, self.logger, threading.Event())
-        fd, tmp = create_sibling_temp(output, ".part")
+        fd, tmp = create_sibling_temp(output / ".download" if into_dir else output, ".part")
         try:
             with os.fdopen(fd, "wb") as sink:
-                _Download(transport, url, output, sink, SharedProgress(pbar), timeout).run()
+                download = _Download(transport, url, output, sink, SharedProgress(pbar), timeout)
+                download.run()
+            if into_dir:
+                output = output / _server_filename(download.content_disposition, url, output)
+                if output.exists() and not overwrite:
+                    raise OutputExistsError(output)
             _move_into_place(tmp, output, overwrite=overwrite)
         except OSError as e:
             with contextlib.suppress(OSError):
@@ -79,6 +86,19 @@ class Downloader(TransferComponent):
                 tmp.unlink()
             raise
         return output
+
+
+def _server_filename(content_disposition: str | None, url: str, folder: Path) -> str:
+    """The file name the server gave (Content-Disposition), reduced to a plain name."""
+    message = email.message.Message()
+    message["Content-Disposition"] = content_disposition or ""
+    name = Path(message.get_filename() or "").name
+    if not name or name in (".", ".."):
+        raise DownloadError(
+            f"Downloading {url} into the folder {folder}: the server gave no file name; give a file path",
+            filename=folder,
+        )
+    return name
 
 
 def _move_into_place(tmp: Path, output: Path, *, overwrite: bool) -> None:
@@ -121,6 +141,7 @@ class _Download:
         self._total: int | None = None
         self._validator: str | None = None
         self._started = False
+        self.content_disposition: str | None = None
 
     def run(self) -> None:
         retrier = self._t.retrier(f"Downloading {self._url} to {self._output}", [str(self._output)], DownloadError)
@@ -195,6 +216,7 @@ class _Download:
         encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
         self._total = int(length) if length and length.isdigit() and not encoded else None
         self._validator = response.headers.get("ETag") or response.headers.get("Last-Modified")
+        self.content_disposition = response.headers.get("Content-Disposition")
         if not self._started:
             self._progress.reporter.start2(
                 total=self._total or 0,
