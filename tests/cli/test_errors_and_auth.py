@@ -214,7 +214,6 @@ def test_no_server_at_a_schemeless_address(free_port, run) -> None:
         (["task", "import-dataset", "1", "{tmp}/a.zip"], "annotation file not found: {tmp}/a.zip"),
         (["task", "create-from-backup", "{tmp}/b.zip"], "backup file not found: {tmp}/b.zip"),
         (["task", "export-dataset", "1", "{tmp}/no/dir/out.zip"], "the output directory does not exist: {tmp}/no/dir"),
-        (["task", "backup", "1", "{tmp}"], "the output path is a directory: {tmp}"),
         (["task", "backup", "1", "{img}"], "{img} already exists (use --overwrite to replace it)"),
         (["project", "create", "p", "--dataset_path", "{tmp}/d.zip"], "dataset file not found: {tmp}/d.zip"),
         (["project", "import-dataset", "1", "{tmp}/d.zip"], "dataset file not found: {tmp}/d.zip"),
@@ -524,3 +523,24 @@ def test_completion_hook_uses_argcomplete_when_asked(monkeypatch, run) -> None:
     assert len(seen) == 1 and seen[0].prog == "cvat-cli"
     text = Path(sys.modules["cvat_cli.__main__"].__file__).read_text(encoding="utf-8")[:1024]
     assert "PYTHON_ARGCOMPLETE_OK" in text  # argcomplete's marker for the console script
+
+
+def test_an_output_folder_is_made_and_kept_for_the_servers_file_name(tmp_path) -> None:
+    from cvat_cli._internal.resources import require_output_file
+
+    target = tmp_path / "save_dir"
+    assert require_output_file(str(target) + "/", overwrite=False) == target and target.is_dir()
+    assert require_output_file(str(target), overwrite=False) == target  # an existing folder, too
+
+
+def test_the_default_credentials_come_from_default_auth_factory(monkeypatch) -> None:
+    """With no --auth or token, the official `default_auth_factory` decides; its password prompt runs at login."""
+    from cvat_cli._internal import common
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "osuser")
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: "typed-secret")
+    s = settings_for([], {})
+    assert (s.user, s.password) == ("osuser", None) and s.ask is not None
+    assert s.ask("http://h").password == "typed-secret"
+    assert common.default_auth_factory({"CVAT_ACCESS_TOKEN": "tok"})("http://h").token == "tok"
+    assert common.default_auth_factory({"PASS": "p"})("http://h").password == "p"

@@ -27,6 +27,7 @@ from .progress import make_reporter
 
 if TYPE_CHECKING:
     from cvat_sdk import Client
+    from cvat_sdk.core.client import Credentials
     from cvat_sdk.core.progress import ProgressReporter
 
 ENV_SERVER = "CVAT_SERVER"
@@ -86,6 +87,8 @@ class ConnectionSettings:
     url: str
     user: str | None  # None: token auth
     password: str | None = field(default=None, repr=False)  # None with a user: ask at login
+    # how to ask for the credentials at login, when no password is known (None: ask for the password)
+    ask: Callable[[str], Credentials] | None = field(default=None, repr=False, compare=False)
     access_token: str | None = field(default=None, repr=False)
     organization: str | None = None
     verify_ssl: bool = True
@@ -102,14 +105,17 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
     user: str | None
     password: str | None = None
     token: str | None = None
+    ask: Callable[[str], Credentials] | None = None
     if args.auth is not None:
         user, password = args.auth
     elif args.access_token:
         user, token = None, args.access_token
-    elif environ.get(ENV_ACCESS_TOKEN):
-        user, token = None, environ[ENV_ACCESS_TOKEN]
-    else:
-        user = current_user()
+    else:  # nothing on the command line: the official default (an env token, else the OS user)
+        ask = default_auth_factory(environ)
+        if environ.get(ENV_ACCESS_TOKEN):
+            user, token = None, environ[ENV_ACCESS_TOKEN]
+        else:
+            user = current_user()
     if user is not None and password is None:
         password = environ.get(ENV_PASSWORD) or None
 
@@ -127,10 +133,38 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         user=user,
         password=password,
         access_token=token,
+        ask=ask,
         organization=args.organization,
         verify_ssl=not args.insecure,
         max_parallel_transfers=workers,
     )
+
+
+def default_auth_factory(environ: Mapping[str, str] | None = None) -> Callable[[str], Credentials]:
+    """The credentials used when the command line gives none (the official CLI's name): a function of
+    the server URL giving the CVAT_ACCESS_TOKEN token, else the current OS user with the PASS
+    password, or one asked for at the terminal."""
+    from cvat_sdk.core.client import AccessTokenCredentials, PasswordCredentials
+
+    environ = os.environ if environ is None else environ
+    token = environ.get(ENV_ACCESS_TOKEN)
+    if token:
+        return lambda url: AccessTokenCredentials(token)
+    user = current_user()
+    password = environ.get(ENV_PASSWORD)
+    if password:
+        return lambda url: PasswordCredentials(user, password)
+    return lambda url: PasswordCredentials(user, ask_password(user, url))
+
+
+def _asked_password(settings: ConnectionSettings, url: str) -> str:
+    from cvat_sdk.core.client import PasswordCredentials
+
+    assert settings.user is not None
+    credentials = settings.ask(url) if settings.ask else None
+    if isinstance(credentials, PasswordCredentials):
+        return credentials.password
+    return ask_password(settings.user, url)
 
 
 def ask_password(user: str, url: str) -> str:
@@ -174,7 +208,7 @@ def build_client(
         if settings.user is not None:
             password = settings.password
             if password is None:
-                password = ask_password(settings.user, client.api_map.host)
+                password = _asked_password(settings, client.api_map.host)
                 redactor.add(password)
             try:
                 client.login((settings.user, password))

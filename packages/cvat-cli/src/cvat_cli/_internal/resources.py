@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,9 +119,12 @@ def require_input_file(path: str, what: str = "file") -> Path:
 
 
 def require_output_file(path: str, *, overwrite: bool) -> Path:
+    """The output file, checked before anything is asked of the server. A folder (an existing one,
+    or a path ending in a separator, made here) means: save under the server's file name there."""
     p = Path(path)
-    if p.is_dir():
-        raise CliError(f"the output path is a directory: {path}")
+    if path.endswith(("/", os.sep)) or p.is_dir():
+        p.mkdir(parents=True, exist_ok=True)
+        return p
     if not p.parent.is_dir():
         raise CliError(f"the output directory does not exist: {p.parent}")
     if p.exists() and not overwrite:
