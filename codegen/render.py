@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,11 +214,23 @@ def _api_context(api: ApiDef, by_name: dict[str, str]) -> dict[str, Any]:
         if op.body:
             types.append(op.body.type)
         types += [TypeRef("model", r.model) for r in op.responses if r.model]
+    ops = [_op_context(op) for op in api.operations]
+    # A method named `list` shadows the builtin in the class body: annotations then say builtins.list.
+    shadowed = any(op.method_name == "list" for op in api.operations)
+    needs_builtins = False
+    if shadowed:
+        for ctx in ops:
+            for entry in (*ctx["positional"], *ctx["keyword"]):
+                entry["ann"], n1 = re.subn(r"(?<![\w.])list\[", "builtins.list[", entry["ann"])
+                needs_builtins |= bool(n1)
+            ctx["returns"], n2 = re.subn(r"(?<![\w.])list\[", "builtins.list[", ctx["returns"])
+            needs_builtins |= bool(n2)
     return {
         "api": api,
-        "ops": [_op_context(op) for op in api.operations],
+        "ops": ops,
         "type_imports": _imports_for(types, by_name),
         "needs_datetime": any(exprs.uses_datetime(t) for t in types),
+        "needs_builtins": needs_builtins,
     }
 
 
