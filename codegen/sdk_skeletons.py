@@ -8,7 +8,6 @@ them. Hand-written proxies in cvat_sdk.core.proxies subclass these.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
