@@ -80,7 +80,7 @@ def _context(ir: SchemaIR, res: Resource) -> dict[str, Any] | None:
         "model": model,
         "fields": fields,
         "needs_datetime": any(exprs.uses_datetime(f.type) for f in model.fields),
-        "needs_any": any(re.search(r"\bAny\b", f["ann"]) for f in fields),
+        "needs_any": any(re.search(r"\bAny\b", str(f["ann"])) for f in fields),
         "type_imports": sorted((by_name[n], n) for n in imports),
         "id_attr": id_param.wire,
         "id_ann": exprs.annotation(id_param.type),
