@@ -85,3 +85,32 @@ def test_annotations_read_later_survive_a_cut_body(client, proxy, fake_task) -> 
     assert [s["frame"] for s in response.json()["shapes"]] == list(range(50))
     assert client.tasks.retrieve(1).get_annotations().shapes[49].frame == 49
     assert _cuts(proxy) == 1
+
+
+@pytest.mark.parametrize("frame_ids", [[2], [0, 1, 2, 3]], ids=["frames", "chunks"])
+def test_download_frames_never_replaces_a_file_created_while_it_runs(
+    client, fake_task, tmp_path, monkeypatch, frame_ids
+) -> None:
+    from cvat_sdk.core import utils
+    from cvat_sdk.core.transfers import OutputExistsError
+
+    place_file = utils.place_file
+    appeared = []
+
+    def appear_then_place(tmp, target, *, overwrite):  # between the checks and the placement
+        if "000002" in target.name and not target.exists():
+            target.write_bytes(b"someone else's")
+            appeared.append(target)
+        place_file(tmp, target, overwrite=overwrite)
+
+    monkeypatch.setattr(utils, "place_file", appear_then_place)
+    with pytest.raises(OutputExistsError) as info:
+        client.tasks.retrieve(1).download_frames(frame_ids, outdir=tmp_path)
+    (target,) = appeared
+    assert info.value.filename == str(target)
+    assert target.read_bytes() == b"someone else's"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
+    # with overwrite=True the file is replaced
+    monkeypatch.setattr(utils, "place_file", place_file)
+    client.tasks.retrieve(1).download_frames(frame_ids, outdir=tmp_path, overwrite=True)
+    assert target.read_bytes() == fake_task.frames[2]
