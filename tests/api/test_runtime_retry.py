@@ -81,8 +81,8 @@ def test_put_with_body_is_retried_with_the_same_body(scripted, client):
     assert scripted.requests[1].json()["version"] == 1
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-def test_post_not_retried_on_5xx(scripted, client, status):
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_post_not_retried_on_5xx_the_server_may_have_acted_on(scripted, client, status):
     scripted.reply(status, json={"detail": "busy"})
     with pytest.raises(ServiceException) as info:
         client.tasks_api.create({"name": "t", "labels": []})
@@ -91,11 +91,23 @@ def test_post_not_retried_on_5xx(scripted, client, status):
     assert len(scripted.requests) == 1
 
 
-def test_patch_not_retried_on_503(scripted, client):
-    scripted.reply(503)
+def test_patch_not_retried_on_502(scripted, client):
+    scripted.reply(502)
     with pytest.raises(ServiceException):
         client.tasks_api.partial_update(1, patched_task_write_request={"name": "x"})
     assert len(scripted.requests) == 1
+
+
+def test_post_and_patch_retried_on_503_the_server_did_not_act_on(scripted, client, sleeps):
+    scripted.reply(503, headers={"Retry-After": "0"})
+    scripted.reply(201, json={"id": 1, "jobs": {"completed": 0, "validation": 0}, "labels": {}})
+    task, _ = client.tasks_api.create({"name": "t", "labels": []})
+    assert task.id == 1
+    scripted.reply(503)
+    scripted.reply(200, json={"id": 1, "jobs": {"completed": 0, "validation": 0}, "labels": {}})
+    client.tasks_api.partial_update(1, patched_task_write_request={"name": "x"})
+    assert [r.method for r in scripted.requests] == ["POST", "POST", "PATCH", "PATCH"]
+    assert scripted.requests[0].json() == scripted.requests[1].json()
 
 
 def test_get_not_retried_on_other_errors(scripted, client):
@@ -265,7 +277,8 @@ def test_retry_policy_decisions():
     assert policy.retries_status("GET", 503)
     assert policy.retries_status("DELETE", 502)
     assert not policy.retries_status("GET", 500)
-    assert not policy.retries_status("POST", 503)
+    assert policy.retries_status("POST", 503)  # refused unprocessed
+    assert not policy.retries_status("POST", 502)  # a gateway failed: the server may have acted
     assert policy.retries_status("POST", 429)
     assert policy.retries_status("PATCH", 429)
     assert policy.retries_error("GET", nothing_sent=False)

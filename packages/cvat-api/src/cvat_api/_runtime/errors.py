@@ -157,11 +157,9 @@ class TooManyRequestsException(ApiException):
 
     @property
     def retry_after(self) -> float | None:
-        value = (self.headers or {}).get("Retry-After")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        from .retry import parse_retry_after
+
+        return parse_retry_after((self.headers or {}).get("Retry-After"))
 
 
 class ServiceException(ApiException):
@@ -182,6 +180,23 @@ def exception_for_status(status: int) -> type[ApiException]:
     if status >= 500:
         return ServiceException
     return _BY_STATUS.get(status, ApiException)
+
+
+def exception_from_response(response: Any, *, reason: str | None = None) -> ApiException:
+    """The typed ApiException for an answer (an ApiResponse), not raised: its status, reason,
+    body (empty if it cannot be read), headers, method and URL. The one way every layer makes it."""
+    try:
+        body = response.data
+    except TransportError:
+        body = b""
+    return exception_for_status(response.status)(
+        status=response.status,
+        reason=response.reason if reason is None else reason,
+        body=body,
+        headers=dict(response.headers),
+        method=response.method,
+        url=response.url,
+    )
 
 
 class TransportError(OpenApiException):

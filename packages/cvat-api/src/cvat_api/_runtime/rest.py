@@ -20,7 +20,7 @@ import urllib3
 
 from . import encoding
 from . import retry as retry_timing
-from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_for_status, redact_text, redact_url
+from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_from_response, redact_text, redact_url
 from .operation import RequestTimeout
 from .response import ApiResponse, Reopener
 
@@ -240,20 +240,8 @@ class RESTClientObject:
 
 def raise_for_status(response: ApiResponse) -> None:
     """Raise the typed ApiException for an error status."""
-    if 200 <= response.status < 300:
-        return
-    try:
-        body = response.data
-    except TransportError:
-        body = b""
-    raise exception_for_status(response.status)(
-        status=response.status,
-        reason=response.reason,
-        body=body,
-        headers=dict(response.headers),
-        method=response.method,
-        url=response.url,
-    )
+    if not 200 <= response.status < 300:
+        raise exception_from_response(response)
 
 
 def _prepare_body(headers: dict[str, str], body: Any, post_params: Any, files: Any) -> tuple[Any, Any]:

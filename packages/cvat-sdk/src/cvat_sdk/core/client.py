@@ -212,9 +212,8 @@ class Client:
         from .transfers import TransferSettings
         from .uploading import Uploader
 
-        return TransferSettings(
+        return TransferSettings(  # retries: the client's RetryPolicy (Config.max_retries)
             max_workers=self.config.max_parallel_transfers,
-            max_retries=self.config.max_retries,
             tus_chunk_size=Uploader._CHUNK_SIZE,
             **overrides,
         )

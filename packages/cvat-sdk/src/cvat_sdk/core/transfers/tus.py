@@ -97,7 +97,7 @@ class TusUpload:
                 return TusResult(self._name, already_stored=True)
             except _UploadGone as gone:
                 restarts += 1
-                if restarts > self._t.settings.max_retries:
+                if restarts > self._t.policy.max_retries:
                     raise UploadError(
                         f"Uploading {self._path} failed: the server lost the upload {restarts} times ({gone})",
                         filename=self._path,
