@@ -10,7 +10,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _BODY_LIMIT = 2000
 # Query parameters that may carry a secret in a URL (signed links, tokens).
-_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token", "auth_token"})
+_SECRET_QUERY_KEYS = frozenset(
+    {
+        "sign",
+        "sig",
+        "signature",
+        "token",
+        "key",
+        "password",
+        "access_token",
+        "auth_token",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-signature",
+        "x-goog-credential",
+    }
+)
 
 
 class OpenApiException(Exception):
@@ -61,7 +77,9 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
-_SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(_SECRET_QUERY_KEYS)) + r")=[^&\s'\")]*")
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)\b(" + "|".join(sorted(map(re.escape, _SECRET_QUERY_KEYS), key=len, reverse=True)) + r")=[^&\s'\")]*"
+)
 
 
 def redact_text(text: str) -> str:
