@@ -10,8 +10,9 @@ request, except that a `plan` may answer it with a fault instead:
 * "429", "502", "503", "504": answer that status (with `Retry-After`) without forwarding.
 
 `RandomFaults(seed, rate)` is the plan of the fault matrix: each request is judged from
-(seed, method, target, its occurrence count), so a seed gives the same faults whatever the
-order of parallel requests. Faults that lose a request the server may have processed (reset,
+(seed, method, identity, its occurrence count) - the identity is the target plus the headers
+that tell one upload step from another - so a seed gives the same faults whatever the order of
+parallel requests. Faults that lose a request the server may have processed (reset,
 reset_after, cut, 502, 504) only hit idempotent methods; POST and PATCH get only refusals the
 server cannot have acted on (429, 503). `max_streak` bounds the faults in a row on one
 request, so a client with at least that many retries always completes.
@@ -25,14 +26,15 @@ import socket
 import struct
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 ANY_METHOD_FAULTS = ("429", "503")
 IDEMPOTENT_FAULTS = ("reset", "reset_after", "cut", "stale", "429", "502", "503", "504")
 
-Plan = Callable[[str, str, int], "str | None"]  # (method, target, occurrence) -> fault or None
+# (method, request identity: the target then identifying headers, occurrence) -> fault or None
+Plan = Callable[[str, str, int], "str | None"]
 
 
 @dataclass
@@ -68,6 +70,7 @@ class FaultProxy:
         self.plan: Plan = plan or (lambda method, target, n: None)
         self.faults: list[tuple[str, str, str]] = []  # (fault, method, target)
         self.requests = 0
+        self.errors: list[str] = []
         self._seen: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -113,17 +116,20 @@ class FaultProxy:
                     return
                 method, target = head[0].split(" ")[:2]
                 body = _read_body(client, head[1:], method, request=True)
+                identity = _identity(target, head[1:])
                 with self._lock:
-                    occurrence = self._seen[(method, target)]
-                    self._seen[(method, target)] += 1
+                    occurrence = self._seen[(method, identity)]
+                    self._seen[(method, identity)] += 1
                     self.requests += 1
-                    fault = self.plan(method, target, occurrence)
+                    fault = self.plan(method, identity, occurrence)
                     if fault:
                         self.faults.append((fault, method, target))
                 if not self._exchange(conn, method, target, head, body, fault):
                     return
         except OSError:
             return
+        except Exception as e:  # a bug in the proxy: recorded, so tests can report it
+            self.errors.append(repr(e))
         finally:
             client.close()
             conn.close()
@@ -152,19 +158,32 @@ class FaultProxy:
                 return False
             status = int(answer[0].split(" ")[1])
             answer_headers = [self._rewrite(h) for h in answer[1:] if not h.lower().startswith("connection:")]
-            answer_body = _read_body(upstream, answer[1:], method, status=status)
-        if fault == "reset_after":
-            _reset(conn)
-            return False
-        delimited = any(h.lower().startswith(("content-length:", "transfer-encoding:")) for h in answer_headers)
-        if not delimited and method != "HEAD" and status not in (204, 304):
-            answer_headers.append(f"Content-Length: {len(answer_body)}")
-        out = "\r\n".join([answer[0], *answer_headers, "", ""]).encode()
-        if fault == "cut" and len(answer_body) > 1:
-            conn.sendall(out + answer_body[: random.Random(len(self.faults)).randrange(1, len(answer_body))])
-            _reset(conn)
-            return False
-        conn.sendall(out + answer_body)
+            pieces = _body_pieces(upstream, answer[1:], method, status=status)
+            if fault == "reset_after":
+                for _ in pieces:  # the server answers in full; the client gets nothing
+                    pass
+                _reset(conn)
+                return False
+            delimited = any(h.lower().startswith(("content-length:", "transfer-encoding:")) for h in answer_headers)
+            if not delimited and method != "HEAD" and status not in (204, 304):
+                whole = b"".join(pieces)  # delimited by closing: give the client a length instead
+                answer_headers.append(f"Content-Length: {len(whole)}")
+                pieces = iter([whole])
+            conn.sendall("\r\n".join([answer[0], *answer_headers, "", ""]).encode())
+            length = _header(answer[1:], "content-length")
+            cut_at = None
+            if fault == "cut" and length and int(length) > 1:
+                cut_at = random.Random(f"{target}|{len(self.faults)}").randrange(1, int(length))
+            sent = 0
+            for piece in pieces:
+                if cut_at is not None and sent + len(piece) >= cut_at:
+                    conn.sendall(piece[: cut_at - sent])
+                    _reset(conn)
+                    return False
+                conn.sendall(piece)
+                sent += len(piece)
+            if fault == "cut":  # nothing to cut (empty or chunked body): lose the connection instead
+                return False
         return fault != "stale"
 
     def plan_retry_after(self) -> str:
@@ -176,6 +195,23 @@ class FaultProxy:
         if name.strip().lower() == "location":
             return f"{name}: {value.strip().replace(self.upstream_origin, self.url)}"
         return header
+
+
+# Headers that tell apart requests to one URL (upload steps, TUS offsets, ranges).
+_IDENTITY_HEADERS = ("content-length", "range", "upload-offset", "upload-length", "upload-metadata")
+_IDENTITY_PREFIX = "upload-"
+
+
+def _identity(target: str, headers: list[str]) -> str:
+    """The request as the plan sees it: the target, plus the headers that make it one logical
+    request (so a resent request is recognised whatever else is sent to the same URL meanwhile)."""
+    parts = [target]
+    for h in headers:
+        name, _, value = h.partition(":")
+        name = name.strip().lower()
+        if name in _IDENTITY_HEADERS or name.startswith(_IDENTITY_PREFIX):
+            parts.append(f"{name}={value.strip()}")
+    return " ".join([parts[0], *sorted(parts[1:])])
 
 
 def _reset(conn: socket.socket) -> None:
@@ -205,25 +241,40 @@ def _header(headers: list[str], name: str) -> str | None:
 
 
 def _read_body(stream: object, headers: list[str], method: str, *, request: bool = False, status: int = 0) -> bytes:
-    """The body exactly as sent (chunked framing kept)."""
+    """The body exactly as sent (chunked framing kept), read whole."""
+    return b"".join(_body_pieces(stream, headers, method, request=request, status=status))
+
+
+def _body_pieces(
+    stream: object, headers: list[str], method: str, *, request: bool = False, status: int = 0, piece: int = 1 << 16
+) -> Iterator[bytes]:
+    """The body exactly as sent (chunked framing kept), in pieces of at most `piece` bytes."""
     if not request and (method == "HEAD" or status in (204, 304) or 100 <= status < 200):
-        return b""
+        return
     read = stream.read  # type: ignore[attr-defined]
     readline = stream.readline  # type: ignore[attr-defined]
     if "chunked" in (_header(headers, "transfer-encoding") or "").lower():
-        out = bytearray()
         while True:
             line = readline(65537)
-            out += line
+            yield line
             size = int(line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 while True:
                     trailer = readline(65537)
-                    out += trailer
+                    yield trailer
                     if trailer in (b"\r\n", b"\n", b""):
-                        return bytes(out)
-            out += read(size + 2)
+                        return
+            yield read(size + 2)
     length = _header(headers, "content-length")
     if length is not None:
-        return bytes(read(int(length)))
-    return b"" if request else bytes(read())
+        left = int(length)
+        while left > 0:
+            data = read(min(piece, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
+        return
+    if not request:
+        while data := read(piece):
+            yield data
