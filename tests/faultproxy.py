@@ -26,7 +26,7 @@ import socket
 import struct
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -63,10 +63,11 @@ class RandomFaults:
 class FaultProxy:
     """Forwards HTTP on 127.0.0.1:<port> to `upstream` ("http://host:port"), with faults from `plan`."""
 
-    def __init__(self, upstream: str, plan: Plan | None = None) -> None:
-        host, _, port = upstream.removeprefix("http://").rstrip("/").partition(":")
-        self.upstream = (host, int(port or 80))
-        self.upstream_origin = f"http://{host}:{self.upstream[1]}"
+    def __init__(self, upstream: str, plan: Plan | None = None, *, routes: Mapping[str, str] | None = None) -> None:
+        """`routes`: path prefixes sent to another upstream than `upstream` (one proxy, two servers)."""
+        self.upstream = _address(upstream)
+        self.upstream_origin = _origin(self.upstream)
+        self._routes = [(prefix, _address(url)) for prefix, url in (routes or {}).items()]
         self.plan: Plan = plan or (lambda method, target, n: None)
         self.faults: list[tuple[str, str, str]] = []  # (fault, method, target)
         self.requests = 0
@@ -149,7 +150,8 @@ class FaultProxy:
             return True
         headers = [h for h in head[1:] if h.split(":", 1)[0].strip().lower() not in ("connection", "keep-alive")]
         request = "\r\n".join([head[0], *headers, "Connection: close", "", ""]).encode() + body
-        with socket.create_connection(self.upstream, timeout=600) as up:
+        upstream_address = next((a for prefix, a in self._routes if target.startswith(prefix)), self.upstream)
+        with socket.create_connection(upstream_address, timeout=600) as up:
             up.sendall(request)
             upstream = up.makefile("rb")
             answer = _read_head(upstream)
@@ -190,11 +192,14 @@ class FaultProxy:
         return getattr(self.plan, "retry_after", "0")
 
     def _rewrite(self, header: str) -> str:
-        """Location headers pointing at the upstream point at the proxy instead."""
+        """Location headers pointing at an upstream point at the proxy instead."""
         name, _, value = header.partition(":")
-        if name.strip().lower() == "location":
-            return f"{name}: {value.strip().replace(self.upstream_origin, self.url)}"
-        return header
+        if name.strip().lower() != "location":
+            return header
+        value = value.strip()
+        for address in [self.upstream, *(a for _, a in self._routes)]:
+            value = value.replace(_origin(address), self.url)
+        return f"{name}: {value}"
 
 
 # Headers that tell apart requests to one URL (upload steps, TUS offsets, ranges).
@@ -212,6 +217,15 @@ def _identity(target: str, headers: list[str]) -> str:
         if name in _IDENTITY_HEADERS or name.startswith(_IDENTITY_PREFIX):
             parts.append(f"{name}={value.strip()}")
     return " ".join([parts[0], *sorted(parts[1:])])
+
+
+def _address(url: str) -> tuple[str, int]:
+    host, _, port = url.removeprefix("http://").rstrip("/").partition(":")
+    return host, int(port or 80)
+
+
+def _origin(address: tuple[str, int]) -> str:
+    return f"http://{address[0]}:{address[1]}"
 
 
 def _reset(conn: socket.socket) -> None:
