@@ -17,7 +17,7 @@ from tests.faultproxy import FaultProxy, RandomFaults
 from tests.sdk.fake_task_server import FakeTaskServer
 from tests.sdk.transfer_server import FakeCvat
 
-RETRIES = cvat_api.RetryPolicy(max_retries=6, backoff_base=0.001, backoff_max=0.01)
+RETRIES = cvat_api.RetryPolicy(max_retries=3, backoff_base=0.001, backoff_max=0.01)
 KiB = 1024
 
 
