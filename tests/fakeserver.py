@@ -158,9 +158,15 @@ class ScriptedServer:
         """Send part of the status line, then close the connection."""
         self.enqueue(Reply(action=DROP_IN_HEADERS))
 
-    def drop_in_body(self, body: bytes = b'{"partial', content_type: str = "application/json") -> None:
-        """Send the headers and `body`, which is shorter than the Content-Length sent, then close."""
-        self.enqueue(Reply(200, [("Content-Type", content_type)], body, action=DROP_IN_BODY))
+    def drop_in_body(
+        self, body: bytes = b'{"partial', content_type: str = "application/json", *, length: int | None = None
+    ) -> None:
+        """Send the headers and `body`, which is shorter than the Content-Length sent (`length`, by
+        default 100,000 more than `body`), then close."""
+        headers = [("Content-Type", content_type)]
+        if length is not None:
+            headers.append(("Content-Length", str(length)))
+        self.enqueue(Reply(200, headers, body, action=DROP_IN_BODY))
 
     def stall(self, seconds: float, **reply_kwargs: Any) -> None:
         """Wait `seconds` before answering (see `make_reply` for the other arguments)."""
@@ -238,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers:
             self.send_header(name, value)
         if reply.action in (DROP_IN_BODY, STALL_IN_BODY):
-            self.send_header("Content-Length", str(len(reply.body) + 100_000))
+            if not any(k.lower() == "content-length" for k, _ in reply.headers):
+                self.send_header("Content-Length", str(len(reply.body) + 100_000))
             self.end_headers()
             self.wfile.write(reply.body)
             self.wfile.flush()

@@ -317,7 +317,8 @@ def test_drop_in_body_is_transport_error(scripted, make_client):
     assert "/api/tasks/5" in str(info.value)
 
 
-def test_drop_in_body_of_streamed_response_is_transport_error(scripted, client):
+def test_drop_in_body_of_streamed_response_is_transport_error(scripted, make_client):
+    client = make_client(retries=NO_RETRIES)
     scripted.drop_in_body(b"\x00" * 1000, content_type="image/png")
     _, response = client.tasks_api.retrieve_data(1, type="frame", number=0, _parse_response=False)
     with pytest.raises(TransportError):

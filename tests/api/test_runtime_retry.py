@@ -81,8 +81,8 @@ def test_put_with_body_is_retried_with_the_same_body(scripted, client):
     assert scripted.requests[1].json()["version"] == 1
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-def test_post_not_retried_on_5xx(scripted, client, status):
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_post_not_retried_on_5xx_the_server_may_have_acted_on(scripted, client, status):
     scripted.reply(status, json={"detail": "busy"})
     with pytest.raises(ServiceException) as info:
         client.tasks_api.create({"name": "t", "labels": []})
@@ -91,11 +91,23 @@ def test_post_not_retried_on_5xx(scripted, client, status):
     assert len(scripted.requests) == 1
 
 
-def test_patch_not_retried_on_503(scripted, client):
-    scripted.reply(503)
+def test_patch_not_retried_on_502(scripted, client):
+    scripted.reply(502)
     with pytest.raises(ServiceException):
         client.tasks_api.partial_update(1, patched_task_write_request={"name": "x"})
     assert len(scripted.requests) == 1
+
+
+def test_post_and_patch_retried_on_503_the_server_did_not_act_on(scripted, client, sleeps):
+    scripted.reply(503, headers={"Retry-After": "0"})
+    scripted.reply(201, json={"id": 1, "jobs": {"completed": 0, "validation": 0}, "labels": {}})
+    task, _ = client.tasks_api.create({"name": "t", "labels": []})
+    assert task.id == 1
+    scripted.reply(503)
+    scripted.reply(200, json={"id": 1, "jobs": {"completed": 0, "validation": 0}, "labels": {}})
+    client.tasks_api.partial_update(1, patched_task_write_request={"name": "x"})
+    assert [r.method for r in scripted.requests] == ["POST", "POST", "PATCH", "PATCH"]
+    assert scripted.requests[0].json() == scripted.requests[1].json()
 
 
 def test_get_not_retried_on_other_errors(scripted, client):
@@ -265,7 +277,8 @@ def test_retry_policy_decisions():
     assert policy.retries_status("GET", 503)
     assert policy.retries_status("DELETE", 502)
     assert not policy.retries_status("GET", 500)
-    assert not policy.retries_status("POST", 503)
+    assert policy.retries_status("POST", 503)  # refused unprocessed
+    assert not policy.retries_status("POST", 502)  # a gateway failed: the server may have acted
     assert policy.retries_status("POST", 429)
     assert policy.retries_status("PATCH", 429)
     assert policy.retries_error("GET", nothing_sent=False)
@@ -494,3 +507,72 @@ def test_nothing_sent():
     assert not _nothing_sent(requests.exceptions.ReadTimeout("read timeout"))
     assert not _nothing_sent(requests.exceptions.ChunkedEncodingError("broken"))
     assert not _nothing_sent(requests.exceptions.ConnectionError())
+
+
+# --- streamed answers (`_parse_response=False`) whose body breaks off --------------------------
+
+FRAME = bytes(range(256)) * 400  # 102,400 bytes
+
+
+def _frame_response(client):
+    _, response = client.tasks_api.retrieve_data(1, type="frame", number=0, _parse_response=False)
+    return response
+
+
+def _read_with(how: str, response) -> bytes:
+    if how == "data":
+        return response.data
+    if how == "stream":
+        return b"".join(response.stream(1000))
+    out = b""
+    while block := response.read(3000):
+        out += block
+    return out
+
+
+@pytest.mark.parametrize("how", ["data", "stream", "read"])
+def test_streamed_get_cut_mid_body_is_read_again_whole_and_once(scripted, client, sleeps, how, caplog):
+    scripted.drop_in_body(FRAME[:30_000], content_type="image/png", length=len(FRAME))
+    scripted.drop_in_body(FRAME[:10_000], content_type="image/png", length=len(FRAME))  # shorter than handed out
+    scripted.reply(body=FRAME, content_type="image/png")
+    with caplog.at_level(logging.WARNING, logger="cvat_api"):
+        assert _read_with(how, _frame_response(client)) == FRAME
+    assert [(r.method, r.path) for r in scripted.requests] == [("GET", "/api/tasks/1/data/")] * 3
+    assert len(sleeps.delays) == 2
+    assert any("broke off" in r.getMessage() and "retry 1/3" in r.getMessage() for r in caplog.records)
+
+
+def test_streamed_get_repeated_answer_that_differs_raises(scripted, client, sleeps):
+    scripted.drop_in_body(FRAME[:30_000], content_type="image/png", length=len(FRAME))
+    scripted.reply(body=FRAME[:50_000], content_type="image/png")  # another length: not the same file
+    response = _frame_response(client)
+    got = b""
+    with pytest.raises(TransportError, match="answered differently"):
+        for block in response.stream(1000):
+            got += block
+    assert got == FRAME[: len(got)] and len(got) <= 30_000  # nothing of the other answer was handed out
+    assert len(scripted.requests) == 2
+
+
+def test_streamed_get_cut_every_time_gives_up_after_max_retries(scripted, client, sleeps):
+    for _ in range(4):
+        scripted.drop_in_body(FRAME[:1000], content_type="image/png", length=len(FRAME))
+    with pytest.raises(TransportError):
+        _frame_response(client).data  # noqa: B018
+    assert len(scripted.requests) == 4  # the first answer and 3 repeats
+
+
+def test_streamed_get_cut_bytes_making_progress_are_not_limited_by_max_retries(scripted, client, sleeps):
+    for cut in range(10_000, 100_000, 10_000):  # 9 cuts, each further than the last
+        scripted.drop_in_body(FRAME[:cut], content_type="image/png", length=len(FRAME))
+    scripted.reply(body=FRAME, content_type="image/png")
+    assert b"".join(_frame_response(client).stream(4096)) == FRAME
+    assert len(scripted.requests) == 10
+
+
+def test_streamed_post_cut_mid_body_is_not_sent_again(scripted, client, sleeps):
+    scripted.drop_in_body(b'{"rq_id": "r', length=200)
+    response = client.request("POST", "/api/tasks/backup", _parse_response=False)
+    with pytest.raises(TransportError):
+        response.data  # noqa: B018
+    assert [r.method for r in scripted.requests] == ["POST"]

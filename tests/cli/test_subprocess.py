@@ -49,3 +49,44 @@ def test_unreachable_server(free_port) -> None:
     assert p.returncode == 1 and p.stdout == ""
     [line] = p.stderr.splitlines()
     assert "CRITICAL: cannot reach the server:" in line and "Connection refused" in line
+
+
+PASSWORD = "pw-Secret-4711"  # noqa: S105 - test values, each unique so any leak is found
+TOKEN = "tok-Secret-0815"  # noqa: S105
+SESSION = "sess-Secret-1234"
+CSRF = "csrf-Secret-5678"
+SIGNATURE = "sig-Secret-9999"
+ABOUT = {"name": "CVAT", "description": "d", "version": "2.42.0", "logo_url": "l", "subtitle": "s"}
+
+
+def _echoing_server(scripted, *, login: bool) -> None:
+    """Log in with session cookies (if `login`), then answer the listing with a redirect to a
+    signed URL and an error whose message quotes every secret back (as a careless proxy might)."""
+    if login:
+        scripted.reply(
+            json={"key": TOKEN},
+            headers=[
+                ("Set-Cookie", f"csrftoken={CSRF}; Path=/"),
+                ("Set-Cookie", f"sessionid={SESSION}; Path=/; HttpOnly"),
+            ],
+        )
+    scripted.reply(json=ABOUT)
+    scripted.reply(302, headers={"Location": f"/api/projects?X-Amz-Signature={SIGNATURE}&page_size=all&page=1"})
+    echo = f"bad request: password={PASSWORD} token={TOKEN} Cookie: sessionid={SESSION}; csrftoken={CSRF}"
+    scripted.reply(400, json={"detail": echo})
+
+
+def test_debug_output_never_shows_a_secret(scripted) -> None:
+    _echoing_server(scripted, login=True)
+    p = cvat_cli("--debug", "--server-host", scripted.url, "--auth", f"admin:{PASSWORD}", "project", "ls")
+    assert p.returncode == 1
+    assert "(400 Bad Request): bad request: password=*** token=" in p.stderr  # the message is there...
+    assert "HTTP GET" in p.stderr and "X-Amz-Signature=" in p.stderr  # ...and the --debug request log
+    for secret in (PASSWORD, TOKEN, SESSION, CSRF, SIGNATURE):
+        assert secret not in p.stderr + p.stdout, secret
+
+    _echoing_server(scripted, login=False)
+    p = cvat_cli("--debug", "--server-host", scripted.url, "--access-token", TOKEN, "project", "ls")
+    assert p.returncode == 1 and "token=***" in p.stderr
+    for secret in (TOKEN, SIGNATURE):  # the secrets of this run (it has no password or cookies)
+        assert secret not in p.stderr + p.stdout, secret

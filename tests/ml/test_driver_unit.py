@@ -173,3 +173,65 @@ def test_a_slow_consumer_gets_frames_decoded_ahead(monkeypatch: pytest.MonkeyPat
     reader.close()
     assert got == list(range(12))
     assert [s.frame_index for s in samples if s.decoded] == list(range(2, 12))  # ...and decoded there
+
+
+class FailingFunction:
+    """Finds one box per frame, and raises `error` on frame `fail_at`."""
+
+    spec = cvataa.DetectionFunctionSpec(labels=[cvataa.label_spec("car", 1)])
+
+    def __init__(self, fail_at: int, error: BaseException) -> None:
+        self.fail_at, self.error = fail_at, error
+
+    def detect(self, context: Any, image: Any) -> list[Any]:
+        if context.frame_name == f"frame{self.fail_at}":
+            raise self.error
+        return [cvataa.rectangle(1, [0, 0, 1, 1])]
+
+
+class PassThroughMapper:
+    def validate_and_remap(self, shapes: list[Any], frame: int) -> None:
+        for shape in shapes:
+            shape.frame = frame
+
+
+def run_failing(api: FakeTasksApi, *, clear_existing: bool, fail_at: int, error: BaseException, serial: bool) -> None:
+    samples = [FakeSample(i) for i in range(5)]
+    for sample in samples:
+        sample.frame_name = f"frame{sample.frame_index}"  # type: ignore[attr-defined]
+    dataset = type("Dataset", (), {"samples": samples})()
+    function = FailingFunction(fail_at, error)
+    driver._run(
+        FakeClient(api),  # type: ignore[arg-type]
+        1,
+        function,
+        dataset,  # type: ignore[arg-type]
+        PassThroughMapper(),  # type: ignore[arg-type]
+        driver.NullProgressReporter(),
+        clear_existing,
+        serial,
+        None,
+        False,
+    )
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["threaded", "serial"])
+@pytest.mark.parametrize(
+    ("fail_at", "error"), [(0, RuntimeError("model failed")), (3, KeyboardInterrupt())], ids=["frame0", "ctrl-c"]
+)
+def test_clear_existing_run_failing_before_the_first_batch_changes_nothing(
+    caplog: pytest.LogCaptureFixture, serial: bool, fail_at: int, error: BaseException
+) -> None:
+    api = FakeTasksApi()
+    with caplog.at_level("WARNING", logger="fake"), pytest.raises(type(error)):
+        run_failing(api, clear_existing=True, fail_at=fail_at, error=error, serial=serial)
+    assert api.calls == []  # no PUT: the task's annotations are as they were
+    assert "failed before any results were uploaded; its annotations are unchanged" in caplog.text
+
+
+def test_adding_run_failing_midway_still_uploads_the_finished_frames(caplog: pytest.LogCaptureFixture) -> None:
+    api = FakeTasksApi()
+    with caplog.at_level("WARNING", logger="fake"), pytest.raises(KeyboardInterrupt):
+        run_failing(api, clear_existing=False, fail_at=3, error=KeyboardInterrupt(), serial=False)
+    assert api.calls == [("PATCH", [0, 1, 2])]
+    assert "the results for frames up to 2 are on the server" in caplog.text

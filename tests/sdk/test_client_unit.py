@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from cvat_sdk import Client, Config, make_client
@@ -163,6 +164,20 @@ def test_wait_for_completion_times_out(scripted) -> None:
     with pytest.raises(BackgroundRequestTimeoutError) as info:
         client.wait_for_completion("rq-1", timeout=3)
     assert info.value.rq_id == "rq-1" and isinstance(info.value, TimeoutError)
+
+
+def test_wait_for_completion_timeout_counts_the_time_spent_polling(scripted) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url, config=Config(status_check_period=1))
+    scripted.always(json=_request("started", 0.2), stall=0.5)  # each poll takes 0.5 s to answer
+    started = time.monotonic()
+    with pytest.raises(BackgroundRequestTimeoutError):
+        client.wait_for_completion("rq-1", timeout=1.0)
+    elapsed = time.monotonic() - started
+    # wall clock: poll (0.5) + sleep (0.1) + poll (0.5) > 1 s, so it gives up after the second poll;
+    # counting only the sleeps, it would poll 5 times (about 3.4 s)
+    assert elapsed < 1.8, elapsed
+    assert len(scripted.requests) - 1 <= 2
 
 
 def _login_reply(scripted, *, cookies: bool, key: str | None) -> None:

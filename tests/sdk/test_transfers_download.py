@@ -111,3 +111,29 @@ def test_an_unreachable_server_fails_after_the_retries(tmp_path) -> None:
         with pytest.raises(DownloadError, match="after 2 retries") as info:
             Downloader(client, settings).download_file("/files/f.bin", tmp_path / "o.bin")
     assert info.value.filename == str(tmp_path / "o.bin") and _files(tmp_path) == []
+
+
+def test_transfers_follow_the_clients_retry_policy(fake_cvat: FakeCvat, fake_cvat_client, served, tmp_path) -> None:
+    import cvat_api
+
+    fake_cvat_client.configuration.retries = cvat_api.RetryPolicy(max_retries=1, backoff_base=0.001, backoff_max=0.001)
+    fake_cvat.fault("get", "status", status=503, times=2)
+    with pytest.raises(DownloadError, match="after 1 retries"):
+        Downloader(fake_cvat_client).download_file("/files/f.bin", tmp_path / "o.bin")
+    assert len(fake_cvat.of_kind("get")) == 2
+    # settings given to the transfer override the policy's
+    fake_cvat.fault("get", "status", status=503, times=2)
+    settings = TransferSettings(max_retries=2, backoff_base=0.001, backoff_max=0.001)
+    assert Downloader(fake_cvat_client, settings).download_file("/files/f.bin", tmp_path / "o.bin").exists()
+
+
+def test_transfers_honour_a_retry_after_date(fake_cvat: FakeCvat, fake_cvat_client, served, tmp_path) -> None:
+    import email.utils
+    import time
+
+    settings = TransferSettings(max_retries=2, backoff_base=0.001, backoff_max=0.002)
+    when = email.utils.formatdate(time.time() + 1.5, usegmt=True)  # whole seconds: 0.5 to 1.5 s away
+    fake_cvat.fault("get", "status", status=503, headers={"Retry-After": when})
+    Downloader(fake_cvat_client, settings).download_file("/files/f.bin", tmp_path / "o.bin")
+    first, second = fake_cvat.of_kind("get")
+    assert second.time - first.time >= 0.4

@@ -176,6 +176,18 @@ def test_tus_patch_dropped_mid_body_resumes_from_the_server_offset(
     _assert_stored_once(fake_cvat, [big])
 
 
+def test_tus_patch_and_offset_failures_are_counted_apart(fake_cvat: FakeCvat, fake_cvat_client, make_files) -> None:
+    """PATCH, HEAD x3, PATCH fail in turn: 5 failures of one chunk, but never more than
+    max_retries (3) in a row of one request (PATCH or HEAD), so the upload completes."""
+    (big,) = make_files([300 * KiB])
+    fake_cvat.fault("patch", STATUS, status=429, headers={"Retry-After": "0"}, times=2)
+    fake_cvat.fault("head", STATUS, status=503, headers={"Retry-After": "0"}, times=3)
+    _upload(fake_cvat_client, [big], tus_threshold=1 * KiB, tus_chunk_size=100 * KiB)
+    assert [p.status for p in fake_cvat.of_kind("patch")][:3] == [429, 429, 204]
+    assert [h.status for h in fake_cvat.of_kind("head")] == [503, 503, 503, 200, 200]
+    _assert_stored_once(fake_cvat, [big])
+
+
 def test_tus_patch_answer_lost_continues_after_the_stored_chunk(
     fake_cvat: FakeCvat, fake_cvat_client, make_files
 ) -> None:

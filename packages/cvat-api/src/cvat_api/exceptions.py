@@ -17,6 +17,7 @@ from ._runtime.errors import (
     TransportError,
     UnauthorizedException,
     exception_for_status,
+    exception_from_response,
 )
 from ._runtime.model import MissingFieldError
 
@@ -38,4 +39,5 @@ __all__ = [
     "TransportError",
     "UnauthorizedException",
     "exception_for_status",
+    "exception_from_response",
 ]

@@ -10,7 +10,23 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _BODY_LIMIT = 2000
 # Query parameters that may carry a secret in a URL (signed links, tokens).
-_SECRET_QUERY_KEYS = frozenset({"sign", "token", "key", "password", "access_token", "auth_token"})
+_SECRET_QUERY_KEYS = frozenset(
+    {
+        "sign",
+        "sig",
+        "signature",
+        "token",
+        "key",
+        "password",
+        "access_token",
+        "auth_token",
+        "x-amz-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "x-goog-signature",
+        "x-goog-credential",
+    }
+)
 
 
 class OpenApiException(Exception):
@@ -61,7 +77,9 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
-_SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(_SECRET_QUERY_KEYS)) + r")=[^&\s'\")]*")
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)\b(" + "|".join(sorted(map(re.escape, _SECRET_QUERY_KEYS), key=len, reverse=True)) + r")=[^&\s'\")]*"
+)
 
 
 def redact_text(text: str) -> str:
@@ -157,11 +175,9 @@ class TooManyRequestsException(ApiException):
 
     @property
     def retry_after(self) -> float | None:
-        value = (self.headers or {}).get("Retry-After")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        from .retry import parse_retry_after
+
+        return parse_retry_after((self.headers or {}).get("Retry-After"))
 
 
 class ServiceException(ApiException):
@@ -182,6 +198,23 @@ def exception_for_status(status: int) -> type[ApiException]:
     if status >= 500:
         return ServiceException
     return _BY_STATUS.get(status, ApiException)
+
+
+def exception_from_response(response: Any, *, reason: str | None = None) -> ApiException:
+    """The typed ApiException for an answer (an ApiResponse), not raised: its status, reason,
+    body (empty if it cannot be read), headers, method and URL. The one way every layer makes it."""
+    try:
+        body = response.data
+    except TransportError:
+        body = b""
+    return exception_for_status(response.status)(
+        status=response.status,
+        reason=response.reason if reason is None else reason,
+        body=body,
+        headers=dict(response.headers),
+        method=response.method,
+        url=response.url,
+    )
 
 
 class TransportError(OpenApiException):

@@ -3,27 +3,63 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.structures import CaseInsensitiveDict
 
+from .errors import TransportError
+
 DEFAULT_CHUNK = 1 << 16
+
+
+class _ChangedAnswer(TransportError):
+    """A repeated request got another answer than the one whose body broke off."""
+
+
+class Reopener:
+    """How a streamed answer whose body broke off is read again: `send()` repeats the request
+    (through the retry loop); at most `max_retries` breaks in a row without new bytes, waiting
+    `backoff(n)` seconds before each; `warn` logs each repeat."""
+
+    __slots__ = ("send", "max_retries", "backoff", "warn")
+
+    def __init__(
+        self,
+        send: Callable[[], requests.Response],
+        max_retries: int,
+        backoff: Callable[[int], float],
+        warn: Callable[[str], None],
+    ) -> None:
+        self.send = send
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.warn = warn
 
 
 class ApiResponse:
     """An HTTP response whose body is read only when asked: `.data` reads it all; `read(n)` and
-    `stream()` read it in pieces, so binary downloads need not be held in memory."""
+    `stream()` read it in pieces, so binary downloads need not be held in memory.
 
-    __slots__ = ("_resp", "_data", "method")
+    With a `reopen` (idempotent requests under a retry policy), a body that breaks off mid-way is
+    requested again and the bytes already handed out are skipped, so readers get the whole body
+    once; the answer must be the same (status, length, validators) or TransportError is raised.
+    """
 
-    def __init__(self, resp: requests.Response, method: str) -> None:
+    __slots__ = ("_resp", "_data", "method", "_reopen", "_source", "_pending", "_pulled")
+
+    def __init__(self, resp: requests.Response, method: str, reopen: Reopener | None = None) -> None:
         self._resp = resp
         self._data: bytes | None = None
         self.method = method
+        self._reopen = reopen
+        self._source: Iterator[bytes] | None = None
+        self._pending = b""  # pulled from the source, not yet handed out by read()
+        self._pulled = 0  # bytes the source has produced so far
 
     # --- urllib3-style --------------------------------------------------------------------
     @property
@@ -46,8 +82,8 @@ class ApiResponse:
     def data(self) -> bytes:
         """The whole body (read on first access, then kept)."""
         if self._data is None:
-            with self._reading():
-                self._data = self._resp.content
+            rest, self._pending = self._pending, b""
+            self._data = rest + b"".join(self._blocks(DEFAULT_CHUNK))
         return self._data
 
     def read(self, amt: int | None = None) -> bytes:
@@ -58,10 +94,21 @@ class ApiResponse:
             else:
                 out, self._data = self._data[:amt], self._data[amt:]
             return out
-        with self._reading():
-            if amt is None:
-                return self._resp.raw.read(decode_content=True) or b""
-            return self._resp.raw.read(amt, decode_content=True) or b""
+        if amt is None:
+            rest, self._pending = self._pending, b""
+            return rest + b"".join(self._blocks(DEFAULT_CHUNK))
+        parts = [self._pending]
+        have = len(self._pending)
+        source = self._blocks(max(amt, DEFAULT_CHUNK))
+        while have < amt:
+            block = next(source, None)
+            if block is None:
+                break
+            parts.append(block)
+            have += len(block)
+        joined = b"".join(parts)
+        out, self._pending = joined[:amt], joined[amt:]
+        return out
 
     def stream(self, chunk_size: int = DEFAULT_CHUNK) -> Iterator[bytes]:
         """The body in chunks, without holding it whole."""
@@ -70,8 +117,73 @@ class ApiResponse:
             for i in range(0, len(data), chunk_size):
                 yield data[i : i + chunk_size]
             return
-        with self._reading():
-            yield from self._resp.iter_content(chunk_size)
+        if self._pending:
+            rest, self._pending = self._pending, b""
+            yield rest
+        yield from self._blocks(chunk_size)
+
+    def _blocks(self, chunk_size: int) -> Iterator[bytes]:
+        """The rest of the body (one source per response, shared by read, stream and data)."""
+        if self._source is None:
+            self._source = self._resumable(chunk_size)
+        return self._source
+
+    def _resumable(self, chunk_size: int) -> Iterator[bytes]:
+        breaks = 0
+        skip = 0  # bytes of a repeated answer that were handed out before
+        while True:
+            try:
+                with self._reading():
+                    for block in self._resp.iter_content(chunk_size):
+                        if skip:
+                            dropped = min(skip, len(block))
+                            skip -= dropped
+                            block = block[dropped:]
+                            if not block:
+                                continue
+                        breaks = 0  # new bytes: the next break starts a fresh count
+                        self._pulled += len(block)
+                        yield block
+                if skip:
+                    raise TransportError(
+                        "the repeated answer was shorter than the part already read", method=self.method, url=self.url
+                    )
+                return
+            except TransportError as e:
+                reopen = self._reopen
+                if reopen is None or breaks >= reopen.max_retries or isinstance(e, _ChangedAnswer):
+                    raise
+                breaks += 1
+                delay = reopen.backoff(breaks)
+                reopen.warn(
+                    f"{self.method} {urlsplit(self.url).path}: the answer broke off after {self._pulled} bytes "
+                    f"({e}); reading it again, retry {breaks}/{reopen.max_retries} in {delay:.2f}s"
+                )
+                from . import retry
+
+                retry.sleep(delay)
+                self._resp.close()
+                fresh = reopen.send()
+                self._check_same(fresh)
+                self._resp = fresh
+                skip = self._pulled
+
+    def _check_same(self, fresh: requests.Response) -> None:
+        """The repeated answer must be the same resource, or the bytes handed out would not fit."""
+        old = self._resp
+        changed = fresh.status_code != old.status_code
+        if self._pulled:
+            for name in ("Content-Length", "ETag", "Last-Modified", "Content-Encoding"):
+                a, b = old.headers.get(name), fresh.headers.get(name)
+                changed = changed or (a is not None and b is not None and a != b)
+        if changed:
+            fresh.close()
+            raise _ChangedAnswer(
+                f"the answer broke off and, asked again, the server answered differently "
+                f"({fresh.status_code}, was {old.status_code})",
+                method=self.method,
+                url=self.url,
+            )
 
     @contextmanager
     def _reading(self) -> Iterator[None]:

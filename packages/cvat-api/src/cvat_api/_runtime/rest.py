@@ -20,12 +20,15 @@ import urllib3
 
 from . import encoding
 from . import retry as retry_timing
-from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_for_status, redact_text, redact_url
+from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_from_response, redact_text, redact_url
 from .operation import RequestTimeout
-from .response import ApiResponse
+from .response import ApiResponse, Reopener
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .configuration import Configuration
+    from .retry import RetryPolicy
 
 RESTResponse = ApiResponse  # the official name of the response class
 _METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
@@ -90,26 +93,55 @@ class RESTClientObject:
         policy = self.configuration.retry_policy if retry else None
         rewind = _rewinder(data, files)
         params = encoding.query_pairs(dict(query_params)) if isinstance(query_params, Mapping) else query_params
+        settings = dict(
+            params=params,
+            headers=headers,
+            data=data,
+            files=files,
+            cookies=dict(cookies) if cookies else None,
+            timeout=self._timeout(_request_timeout),
+            stream=True,
+            verify=self._verify(),
+            cert=self._cert(),
+            proxies=self._proxies(),
+            allow_redirects=True,
+        )
+
+        def send() -> requests.Response:
+            return self._send(method, url, settings, policy, rewind, preload=_parse_response)
+
+        resp = send()
+        reopen = None
+        if not _parse_response and policy and policy.max_retries and method in policy.methods:
+
+            def send_again() -> requests.Response:
+                if not rewind():
+                    raise TransportError("the request body cannot be sent again", method=method, url=url)
+                return send()
+
+            reopen = Reopener(send_again, policy.max_retries, policy.backoff, self.logger.warning)
+        response = ApiResponse(resp, method, reopen)
+        if _check_status:
+            raise_for_status(response)
+        return response
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        settings: dict[str, Any],
+        policy: RetryPolicy | None,
+        rewind: Callable[[], bool],
+        *,
+        preload: bool,
+    ) -> requests.Response:
+        """The request, repeated per `policy`; with `preload` its body is read (a cut body is retried)."""
         attempt = 0
         while True:
             started = time.monotonic()
             try:
-                resp = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    headers=headers,
-                    data=data,
-                    files=files,
-                    cookies=dict(cookies) if cookies else None,
-                    timeout=self._timeout(_request_timeout),
-                    stream=True,
-                    verify=self._verify(),
-                    cert=self._cert(),
-                    proxies=self._proxies(),
-                    allow_redirects=True,
-                )
-                if _parse_response:
+                resp = self.session.request(method, url, **settings)
+                if preload:
                     resp.content  # noqa: B018 - a body cut mid-way is retried like a failed request
             except requests.exceptions.RequestException as e:
                 if (
@@ -157,10 +189,7 @@ class RESTClientObject:
                     resp.reason or "",
                     (time.monotonic() - started) * 1000,
                 )
-            response = ApiResponse(resp, method)
-            if _check_status:
-                raise_for_status(response)
-            return response
+            return resp
 
     # The official per-method helpers.
     def GET(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
@@ -211,20 +240,8 @@ class RESTClientObject:
 
 def raise_for_status(response: ApiResponse) -> None:
     """Raise the typed ApiException for an error status."""
-    if 200 <= response.status < 300:
-        return
-    try:
-        body = response.data
-    except TransportError:
-        body = b""
-    raise exception_for_status(response.status)(
-        status=response.status,
-        reason=response.reason,
-        body=body,
-        headers=dict(response.headers),
-        method=response.method,
-        url=response.url,
-    )
+    if not 200 <= response.status < 300:
+        raise exception_from_response(response)
 
 
 def _prepare_body(headers: dict[str, str], body: Any, post_params: Any, files: Any) -> tuple[Any, Any]:

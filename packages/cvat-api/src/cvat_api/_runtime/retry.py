@@ -1,4 +1,5 @@
-"""When and how long to wait before repeating a request."""
+"""When and how long to wait before repeating a request: the one retry policy of every layer
+(low-level calls, uploads, downloads, polls, datasets)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ from email.utils import parsedate_to_datetime
 
 from .operation import IDEMPOTENT_METHODS
 
+# The server refused the request without acting on it: safe to resend whatever the method.
+UNPROCESSED_STATUSES = frozenset({408, 425, 429, 503})
+# A gateway failed: the server may have acted, so only idempotent requests are resent as they are.
+AMBIGUOUS_STATUSES = frozenset({502, 504})
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter, for transient failures.
 
-    Idempotent methods are repeated on connection errors, timeouts and `statuses`. Other methods
-    are repeated only when nothing reached the server (the connection could not be opened) or
-    when the server refused them unprocessed with 429. Every repeat is logged.
+    Idempotent methods are repeated on connection errors, timeouts, cut bodies and `statuses`.
+    Other methods are repeated only when nothing reached the server (the connection could not be
+    opened) or when the server refused them unprocessed (429, 503). Every repeat is logged.
     """
 
     max_retries: int = 3
@@ -35,7 +41,7 @@ class RetryPolicy:
     def retries_status(self, method: str, status: int) -> bool:
         if status not in self.statuses:
             return False
-        return method in self.methods or status == 429
+        return method in self.methods or status in UNPROCESSED_STATUSES
 
     def retries_error(self, method: str, nothing_sent: bool) -> bool:
         return nothing_sent or method in self.methods
@@ -45,9 +51,11 @@ class RetryPolicy:
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
         return random.uniform(0, ceiling) if self.jitter else ceiling
 
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        if self.respect_retry_after and retry_after:
-            hinted = parse_retry_after(retry_after)
+    def delay(self, attempt: int, retry_after: str | float | None) -> float:
+        """Seconds before retry `attempt`: the server's Retry-After (header text or seconds), at
+        most `max_retry_after`, else the backoff."""
+        if self.respect_retry_after and retry_after is not None:
+            hinted = parse_retry_after(retry_after) if isinstance(retry_after, str) else max(0.0, retry_after)
             if hinted is not None:
                 return min(hinted, self.max_retry_after)
         return self.backoff(attempt)
@@ -58,8 +66,10 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def parse_retry_after(value: str) -> float | None:
-    """Retry-After as seconds: a number, or an HTTP date."""
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date (None if absent or unreadable)."""
+    if not value:
+        return None
     value = value.strip()
     try:
         return max(0.0, float(value))

@@ -4,7 +4,7 @@ Three layers keep secrets out: the request log writes only the method, the URL (
 secret-looking query values hidden), the status and the time, never headers or bodies; nothing
 turns on http.client's wire dump (which prints Cookie and X-CSRFToken headers); and every
 message passes a `Redactor` that replaces the values the CLI knows to be secret (the password,
-the access token, the session and CSRF cookies).
+the access token, the session and CSRF cookies, the token a login returns).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ CLI_LOGGER = "cvat_cli"
 # transfer retries); cvat-api's request retries are shown once the server has answered (CliLogging).
 _SHOWN = ("cvat_cli", "cvat_sdk")
 _TRANSPORT = ("cvat_api", "cvat_sdk.api_client")
+LOGIN_PATH = "/api/auth/login"
 _MIN_SECRET = 4  # shorter values would blank out ordinary words
 
 
@@ -75,8 +76,19 @@ class CliLogging:
 
         def answered(response: Any, *args: Any, **kwargs: Any) -> None:
             self._server_answered.set()
+            if response.request.method == "POST" and response.request.path_url.startswith(LOGIN_PATH):
+                self._note_login_key(response)
 
         session.hooks["response"].append(answered)
+
+    def _note_login_key(self, response: Any) -> None:
+        """The token a password login returns is a credential too, whether or not it is used."""
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        if isinstance(body, dict) and isinstance(body.get("key"), str):
+            self.redactor.add(body["key"])
 
     def show_transport_record(self, record: logging.LogRecord) -> bool:
         return self.debug or self._server_answered.is_set()

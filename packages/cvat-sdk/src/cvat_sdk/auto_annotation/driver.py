@@ -208,6 +208,15 @@ class _Uploader:
         if self._error is not None:
             raise self._error
 
+    def discard_unsent_replacement(self) -> bool:
+        """With `clear_existing`, before the first batch went up: forget the finished frames, so
+        the task's annotations stay as they were. True if there was such a replacement to drop."""
+        if not self._replace_next:
+            return False
+        self._replace_next = False
+        self._pending, self._pending_frames = [], []
+        return True
+
     def close(self) -> None:
         """Wait for the batches sent so far; raises the first upload error."""
         if self._queue is not None and self._thread is not None:
@@ -310,7 +319,17 @@ def _run(
 
 
 def _save_finished_frames(uploader: _Uploader, logger: logging.Logger, task_id: int) -> None:
-    """After a failure: upload the frames finished so far, logging (not raising) upload errors."""
+    """After a failure: upload the frames finished so far, logging (not raising) upload errors.
+    With `clear_existing`, a run that fails before its first batch changes nothing on the server."""
+    if uploader.discard_unsent_replacement():
+        try:
+            uploader.close()
+        except Exception as e:  # noqa: BLE001 - the run's own failure is what is raised
+            logger.error("Could not upload the annotations finished before the failure: %s", e)
+        logger.warning(
+            "Annotating task %d failed before any results were uploaded; its annotations are unchanged", task_id
+        )
+        return
     try:
         uploader.flush()
         uploader.close()

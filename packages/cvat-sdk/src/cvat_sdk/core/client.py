@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import ssl
+import time
 import urllib.parse
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
@@ -242,9 +243,8 @@ class Client:
         from .transfers import TransferSettings
         from .uploading import Uploader
 
-        return TransferSettings(
+        return TransferSettings(  # retries: the client's RetryPolicy (Config.max_retries)
             max_workers=self.config.max_parallel_transfers,
-            max_retries=self.config.max_retries,
             tus_chunk_size=Uploader._CHUNK_SIZE,
             **overrides,
         )
@@ -402,7 +402,7 @@ class Client:
         BackgroundRequestTimeoutError if `timeout` seconds pass first.
         """
         period = self.config.status_check_period if status_check_period is None else status_check_period
-        waited = 0.0
+        deadline = None if timeout is None else time.monotonic() + timeout  # the polls' own time counts too
         delays = polling.delays(max(period, 0.0))
         last_progress = 0
         if pbar:
@@ -425,12 +425,11 @@ class Client:
                 if status == "failed":
                     raise BackgroundRequestException(request.get("message") or f"{prefix} failed")
                 delay = next(delays)
-                if timeout is not None and waited + delay > timeout:
+                if deadline is not None and time.monotonic() + delay > deadline:
                     raise BackgroundRequestTimeoutError(
                         f"{prefix} {rq_id} did not finish within {timeout} s (last status: {status})", rq_id
                     )
                 polling.sleep(delay)
-                waited += delay
         finally:
             if pbar:
                 pbar.finish()

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import cvat_api
 import tqdm
-from cvat_api.exceptions import ApiException, exception_for_status
+from cvat_api.exceptions import ApiException, exception_from_response
 
 from .progress import ProgressReporter
 
@@ -122,15 +122,8 @@ def expect_status(codes: int | Iterable[int], response: cvat_api.ApiResponse) ->
     allowed = {codes} if isinstance(codes, int) else set(codes)
     if response.status in allowed:
         return
-    cls = exception_for_status(response.status)
-    reason = response.reason if response.status >= 300 else "Unexpected status code received"
-    raise cls(
-        status=response.status,
-        reason=reason,
-        body=response.data,
-        headers=dict(response.headers),
-        method=response.method,
-        url=response.url,
+    raise exception_from_response(
+        response, reason=None if response.status >= 300 else "Unexpected status code received"
     )
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, TypeVar, overload
@@ -36,35 +38,53 @@ def create_sibling_temp(path: str | os.PathLike[str], suffix: str = ".tmp") -> t
     raise FileExistsError(f"could not create a temp file next to {target}")
 
 
+def place_file(tmp: Path, target: Path, *, overwrite: bool) -> None:
+    """Move the finished temp file `tmp` onto `target`. Without `overwrite` this never replaces a
+    file, even one created a moment ago: the file is hard-linked into place (which fails if the
+    target exists; FileExistsError) and the temp name unlinked."""
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "the file appeared while it was being written", os.fspath(target)) from None
+    except OSError:  # no hard links on this file system: exclusive create, then copy
+        with open(target, "xb") as out, open(tmp, "rb") as src:
+            shutil.copyfileobj(src, out)
+    tmp.unlink()
+
+
 @overload
 def atomic_writer(
-    path: str | os.PathLike[str], mode: Literal["w"], encoding: str = "UTF-8"
+    path: str | os.PathLike[str], mode: Literal["w"], encoding: str = "UTF-8", *, overwrite: bool = True
 ) -> contextlib.AbstractContextManager[TextIO]: ...
 
 
 @overload
 def atomic_writer(
-    path: str | os.PathLike[str], mode: Literal["wb"], encoding: str = "UTF-8"
+    path: str | os.PathLike[str], mode: Literal["wb"], encoding: str = "UTF-8", *, overwrite: bool = True
 ) -> contextlib.AbstractContextManager[BinaryIO]: ...
 
 
 def atomic_writer(
-    path: str | os.PathLike[str], mode: Literal["w", "wb"], encoding: str = "UTF-8"
+    path: str | os.PathLike[str], mode: Literal["w", "wb"], encoding: str = "UTF-8", *, overwrite: bool = True
 ) -> contextlib.AbstractContextManager[IO[Any]]:
-    """Write `path` through a temp file next to it: replaced onto `path` when the block ends
-    normally, deleted if it raises. `mode` is "w" (text, `encoding`) or "wb"."""
+    """Write `path` through a temp file next to it: placed onto `path` when the block ends
+    normally (see `place_file`: with `overwrite=False` an existing file is never replaced and
+    FileExistsError is raised), deleted if it raises. `mode` is "w" (text, `encoding`) or "wb"."""
     if mode not in ("w", "wb"):
         raise ValueError(f"Unsupported mode: {mode!r}")
-    return _atomic_writer(Path(path), mode, encoding)
+    return _atomic_writer(Path(path), mode, encoding, overwrite)
 
 
 @contextlib.contextmanager
-def _atomic_writer(path: Path, mode: str, encoding: str) -> Iterator[IO[Any]]:
+def _atomic_writer(path: Path, mode: str, encoding: str, overwrite: bool) -> Iterator[IO[Any]]:
     fd, tmp = create_sibling_temp(path)
     try:
         with os.fdopen(fd, mode, encoding=encoding if mode == "w" else None) as f:
             yield f
-        os.replace(tmp, path)
+        place_file(tmp, path, overwrite=overwrite)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -101,13 +101,14 @@ class MediaMixin(Entity):
         def save(frame_id: int, data: bytes, server_ext: str) -> Path:
             ext = wanted_ext or server_ext
             path = out / filename_pattern.format(frame_id=frame_id, frame_ext=ext)
-            if path.exists() and not overwrite:
-                raise OutputExistsError(path)
-            with atomic_writer(path, "wb") as f:
-                if _same_format(ext, server_ext):
-                    f.write(data)
-                else:
-                    _convert(data, f, ext)
+            try:
+                with atomic_writer(path, "wb", overwrite=overwrite) as f:  # never replaces a file unless asked
+                    if _same_format(ext, server_ext):
+                        f.write(data)
+                    else:
+                        _convert(data, f, ext)
+            except FileExistsError:
+                raise OutputExistsError(path) from None
             progress.advance(1)
             return path
 

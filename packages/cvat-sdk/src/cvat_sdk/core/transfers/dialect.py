@@ -24,21 +24,6 @@ UPLOAD_FINISH = "Upload-Finish"
 UPLOAD_MULTIPLE = "Upload-Multiple"
 
 
-def query_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """Query parameters as strings: booleans as true/false, None values left out."""
-    pairs: list[tuple[str, str]] = []
-    for key, value in (params or {}).items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            pairs.append((key, "true" if value else "false"))
-        elif isinstance(value, enum.Enum):
-            pairs.append((key, str(value.value)))
-        else:
-            pairs.append((key, str(value)))
-    return pairs
-
-
 def json_body(fields: Mapping[str, Any]) -> bytes:
     """Fields as a JSON body (enums by value, paths as strings)."""
 

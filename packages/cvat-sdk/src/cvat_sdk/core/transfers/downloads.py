@@ -20,7 +20,7 @@ import cvat_api
 from cvat_api.exceptions import TransportError
 
 from ..progress import ProgressReporter
-from ..utils import create_sibling_temp
+from ..utils import create_sibling_temp, place_file
 from .errors import DownloadError, OutputExistsError
 from .reporting import SharedProgress
 from .transport import (
@@ -72,14 +72,14 @@ class Downloader(TransferComponent):
                 download.run()
             if into_dir:
                 output = output / _server_filename(download.content_disposition, url, output)
-                if output.exists() and not overwrite:
-                    raise OutputExistsError(output)
-            _move_into_place(tmp, output, overwrite=overwrite)
+            place_file(tmp, output, overwrite=overwrite)
         except OSError as e:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            if isinstance(e, FileExistsError):
+            if isinstance(e, OutputExistsError):
                 raise
+            if isinstance(e, FileExistsError):
+                raise OutputExistsError(output) from None
             raise DownloadError(f"Downloading {url} to {output} failed: {e}", filename=output) from e
         except BaseException:
             with contextlib.suppress(OSError):
@@ -99,22 +99,6 @@ def _server_filename(content_disposition: str | None, url: str, folder: Path) ->
             filename=folder,
         )
     return name
-
-
-def _move_into_place(tmp: Path, output: Path, *, overwrite: bool) -> None:
-    if overwrite:
-        os.replace(tmp, output)
-        return
-    try:
-        os.link(tmp, output)  # fails if the target appeared meanwhile: never clobber it
-    except FileExistsError:
-        raise OutputExistsError(output) from None
-    except OSError:  # no hard links on this file system
-        if output.exists():
-            raise OutputExistsError(output) from None
-        os.replace(tmp, output)
-        return
-    tmp.unlink()
 
 
 class _Download:

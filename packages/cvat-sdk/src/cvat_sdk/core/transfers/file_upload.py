@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import cvat_api
+from cvat_api._runtime import encoding
 
 from ..progress import ProgressReporter
-from .dialect import finish_upload, query_pairs, start_upload
+from .dialect import finish_upload, start_upload
 from .errors import MissingFilesError
 from .reporting import SharedProgress
 from .transport import TransferComponent, Transport
@@ -43,7 +44,7 @@ class FileUploader(TransferComponent):
         if not path.is_file():
             raise MissingFilesError([path])
         size = path.stat().st_size
-        query = query_pairs(query_params)
+        query = encoding.query_pairs(dict(query_params or {}))
         transport = Transport(self.api_client, self.settings, self.logger, threading.Event())
         progress = SharedProgress(pbar)
         with progress.reporter.task(

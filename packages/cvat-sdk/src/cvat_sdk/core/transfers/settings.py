@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+
+from cvat_api import RetryPolicy
 
 MiB = 2**20
 # The server keeps request bodies up to this size in memory and refuses bigger TUS chunks.
@@ -16,22 +19,23 @@ class TransferSettings:
     Small files are batched into Upload-Multiple requests of up to `group_size` bytes and
     `group_max_files` files; files larger than `tus_threshold` go by TUS in `tus_chunk_size`
     pieces. At most `max_workers` requests are in flight (never more than the client's
-    connection pool). A failed request is retried up to `max_retries` times in a row, waiting
-    `backoff_base * 2**n` seconds (at most `backoff_max`, with jitter) or what the server's
-    Retry-After says (at most `max_retry_after`). `timeout` applies per request (None: the
-    ApiClient's default).
+    connection pool). Retries follow the client's `RetryPolicy` (its `configuration.retries`):
+    a failed request is retried up to `max_retries` times in a row, waiting the policy's backoff
+    or what the server's Retry-After says; `max_retries`, `backoff_base`, `backoff_max` and
+    `max_retry_after` set here override the policy's for transfers (None: the policy's).
+    `timeout` applies per request (None: the ApiClient's default).
     """
 
     max_workers: int = 4
     group_size: int = 16 * MiB
     tus_threshold: int = 16 * MiB
     tus_chunk_size: int = 10 * MiB
-    max_retries: int = 5
-    backoff_base: float = 0.5
-    backoff_max: float = 20.0
+    max_retries: int | None = None
+    backoff_base: float | None = None
+    backoff_max: float | None = None
     timeout: float | tuple[float, float] | None = None
     group_max_files: int = 500
-    max_retry_after: float = 120.0
+    max_retry_after: float | None = None
     download_chunk_size: int = 1 * MiB
 
     def __post_init__(self) -> None:
@@ -43,9 +47,15 @@ class TransferSettings:
             raise ValueError(f"tus_chunk_size must be in 1..{SERVER_MAX_REQUEST_SIZE} (the server's limit)")
         if self.group_size > SERVER_MAX_REQUEST_SIZE:
             raise ValueError(f"group_size must not exceed {SERVER_MAX_REQUEST_SIZE} (the server's limit)")
-        if self.tus_threshold < 0 or self.max_retries < 0:
+        if self.tus_threshold < 0 or (self.max_retries or 0) < 0:
             raise ValueError("tus_threshold and max_retries must not be negative")
-        if self.backoff_base < 0 or self.backoff_max < 0 or self.max_retry_after < 0:
+        if any((v or 0) < 0 for v in (self.backoff_base, self.backoff_max, self.max_retry_after)):
             raise ValueError("backoff times must not be negative")
         if self.download_chunk_size < 1:
             raise ValueError("download_chunk_size must be positive")
+
+    def retry_policy(self, base: RetryPolicy) -> RetryPolicy:
+        """`base` (the client's policy) with the retry settings given here."""
+        names = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
+        given = {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return dataclasses.replace(base, **given) if given else base

@@ -6,6 +6,9 @@ request, so the transfer engine decides, with the rules here:
 * UNPROCESSED: the server did not act on the request - the connection could not be opened,
   the body was not sent completely, or the server refused it (408, 425, 429, 503). Resending is
   safe for every request.
+
+How long to wait, how often to retry and which statuses mean what come from the client's one
+`RetryPolicy` (`cvat_api._runtime.retry`), which every other request also follows.
 * AMBIGUOUS: the server may have acted on it - the whole body was sent and then the connection
   broke or timed out, or a gateway failed (502, 504). Only steps that are harmless to repeat are
   resent as they are; the others recover differently (see the uploaders).
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import random
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,8 @@ from urllib.parse import urljoin
 
 import cvat_api
 from cvat_api._runtime.rest import nothing_sent
-from cvat_api.exceptions import ApiException, TransportError, exception_for_status
+from cvat_api._runtime.retry import AMBIGUOUS_STATUSES, UNPROCESSED_STATUSES, parse_retry_after
+from cvat_api.exceptions import TransportError, exception_from_response
 
 from .bodies import TransferCancelled
 from .errors import TransferError, UploadError
@@ -49,10 +52,6 @@ class TransferComponent:
         self.logger = logger or logging.getLogger(LOGGER_NAME)
 
 
-UNPROCESSED_STATUSES = frozenset({408, 425, 429, 503})
-AMBIGUOUS_STATUSES = frozenset({502, 504})
-
-
 class Verdict(enum.Enum):
     """What a failed request means for resending it."""
 
@@ -74,29 +73,9 @@ class Failure:
         return getattr(self.error, "status", None)
 
 
-def status_error(response: cvat_api.ApiResponse) -> ApiException:
-    """The typed ApiException for an answer's status (not raised)."""
-    cls = exception_for_status(response.status)
-    return cls(
-        status=response.status,
-        reason=response.reason,
-        body=_safe_body(response),
-        headers=dict(response.headers),
-        method=response.method,
-        url=response.url,
-    )
-
-
-def _safe_body(response: cvat_api.ApiResponse) -> bytes:
-    try:
-        return response.data
-    except TransportError:
-        return b""
-
-
 def failure_from_response(response: cvat_api.ApiResponse) -> Failure:
     """Judge an unexpected answer."""
-    error = status_error(response)
+    error = exception_from_response(response)
     response.close()
     if response.status in UNPROCESSED_STATUSES:
         verdict = Verdict.UNPROCESSED
@@ -132,16 +111,6 @@ def _nothing_sent(error: TransportError) -> bool:
     return error.__cause__ is not None and nothing_sent(error.__cause__)
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds (numbers only; an HTTP date is ignored)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return None
-
-
 class Retrier:
     """Counts consecutive failures of one operation; waits (backoff or Retry-After) and logs
     before each retry; raises `error_type` naming the file(s) once the retries are exhausted."""
@@ -175,8 +144,8 @@ class Retrier:
 
     def retry_or_raise(self, failure: Failure) -> None:
         """Wait before the next attempt, or raise if the failure is fatal or retries are exhausted."""
-        settings = self._transport.settings
-        if failure.verdict is Verdict.FATAL or self.attempt >= settings.max_retries:
+        policy = self._transport.policy
+        if failure.verdict is Verdict.FATAL or self.attempt >= policy.max_retries:
             raise self.fail(failure)
         self.attempt += 1
         delay = self._transport.delay(self.attempt, failure.retry_after)
@@ -185,7 +154,7 @@ class Retrier:
             self.what,
             _describe(failure.error),
             self.attempt,
-            settings.max_retries,
+            policy.max_retries,
             delay,
         )
         self._transport.sleep(delay)
@@ -208,6 +177,7 @@ class Transport:
     ) -> None:
         self.api_client = api_client
         self.settings = settings
+        self.policy = settings.retry_policy(api_client.configuration.retry_policy)
         self.logger = logger
         self.cancel = cancel if cancel is not None else threading.Event()
 
@@ -251,12 +221,8 @@ class Transport:
         return Retrier(self, what, filenames, error_type)
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds before retry `attempt`: the server's hint, else exponential backoff with jitter."""
-        settings = self.settings
-        if retry_after is not None:
-            return min(retry_after, settings.max_retry_after)
-        ceiling: float = min(settings.backoff_max, settings.backoff_base * 2.0 ** (attempt - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        """Seconds before retry `attempt`, by the one retry policy (Retry-After, else backoff)."""
+        return self.policy.delay(attempt, retry_after)
 
     def sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):

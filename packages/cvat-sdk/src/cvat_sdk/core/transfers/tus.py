@@ -97,7 +97,7 @@ class TusUpload:
                 return TusResult(self._name, already_stored=True)
             except _UploadGone as gone:
                 restarts += 1
-                if restarts > self._t.settings.max_retries:
+                if restarts > self._t.policy.max_retries:
                     raise UploadError(
                         f"Uploading {self._path} failed: the server lost the upload {restarts} times ({gone})",
                         filename=self._path,
@@ -156,7 +156,10 @@ class TusUpload:
                 continue
             retrier.retry_or_raise(as_resendable(failure))
             final = offset + length >= self._size
-            offset = self._server_offset(location, final_chunk_may_have_landed=final)
+            server_offset = self._server_offset(location, final_chunk_may_have_landed=final)
+            if server_offset > offset:  # the chunk (or part of it) landed after all: progress
+                retrier.succeeded()
+            offset = server_offset
         self._account.set_to(self._size)
 
     def _do_request(self) -> Failure | None:
@@ -187,8 +190,9 @@ class TusUpload:
         return failure
 
     def _server_offset(self, location: str, *, final_chunk_may_have_landed: bool) -> int:
-        """The offset the server has (HEAD), retried; the size if the upload turns out complete."""
-        retrier = self._retrier
+        """The offset the server has (HEAD), retried; the size if the upload turns out complete.
+        Its failures are counted apart from the PATCH's: each is bounded by `max_retries` in a row."""
+        retrier = self._t.retrier(f"Uploading {self._path}", [str(self._path)])
         while True:
             try:
                 response = self._t.send("HEAD", location, headers={"Tus-Resumable": TUS_VERSION})
