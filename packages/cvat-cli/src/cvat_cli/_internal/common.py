@@ -105,13 +105,16 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
     user: str | None
     password: str | None = None
     token: str | None = None
+    # what authenticates when the command line says nothing (computed first, as the official CLI
+    # computes it as the --auth default)
+    default_credentials = default_auth_factory(environ)
     ask: Callable[[str], Credentials] | None = None
     if args.auth is not None:
         user, password = args.auth
     elif args.access_token:
         user, token = None, args.access_token
     else:  # nothing on the command line: the official default (an env token, else the OS user)
-        ask = default_auth_factory(environ)
+        ask = default_credentials
         if environ.get(ENV_ACCESS_TOKEN):
             user, token = None, environ[ENV_ACCESS_TOKEN]
         else:
