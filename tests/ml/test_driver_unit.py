@@ -235,3 +235,18 @@ def test_adding_run_failing_midway_still_uploads_the_finished_frames(caplog: pyt
         run_failing(api, clear_existing=False, fail_at=3, error=KeyboardInterrupt(), serial=False)
     assert api.calls == [("PATCH", [0, 1, 2])]
     assert "the results for frames up to 2 are on the server" in caplog.text
+
+
+def test_tags_go_up_with_the_shapes() -> None:
+    sent: list[Any] = []
+
+    class Api:
+        def update_annotations(self, task_id: int, *, labeled_data_request: Any, _parse_response: bool = True) -> None:
+            sent.append(labeled_data_request)
+
+    uploader = driver._Uploader(FakeClient(Api()), 1, clear_existing=True, threaded=False)  # type: ignore[arg-type]
+    tag, rect = cvataa.tag(5), cvataa.rectangle(1, [0, 0, 1, 1])
+    uploader.add(0, [tag, rect])
+    uploader.flush()
+    (request,) = sent
+    assert request.tags == [tag] and request.shapes == [rect]

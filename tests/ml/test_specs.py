@@ -332,3 +332,24 @@ def test_name_mapping() -> None:
     assert [s.label_id for s in shapes] == [101, 103]
     assert shapes[0].attributes == []
     assert [e.label_id for e in shapes[1].elements] == [104, 105]
+
+
+# --- tags ------------------------------------------------------------------------------------------
+def test_tags_are_remapped_like_shapes() -> None:
+    m = mapper(full_spec())
+    out = [
+        cvataa.tag(0, attributes=[models.AttributeValRequest(spec_id=1, value="red")]),
+        cvataa.rectangle(0, [1, 2, 3, 4]),
+    ]
+    m.validate_and_remap(out, 7)
+    tag, rect = out
+    assert isinstance(tag, models.LabeledImageRequest)
+    assert (tag.label_id, tag.frame, tag.source, tag.attributes[0].spec_id) == (101, 7, "auto", 12)
+    assert (rect.label_id, rect.frame) == (101, 7)
+
+
+def test_a_tag_for_a_shape_label_and_other_objects_are_errors() -> None:
+    with pytest.raises(cvataa.BadFunctionError, match=r"tag \(expected shape of type 'rectangle'\)"):
+        mapper(full_spec()).validate_and_remap([cvataa.tag(1)], 0)
+    with pytest.raises(cvataa.BadFunctionError, match="an object of type 'ellipsis'"):
+        mapper(full_spec()).validate_and_remap([...], 0)

@@ -15,6 +15,7 @@ import cvat_sdk.auto_annotation as cvataa  # noqa: E402
 from cvat_sdk import models  # noqa: E402
 from cvat_sdk.auto_annotation.driver import _Context  # noqa: E402
 from cvat_sdk.auto_annotation.functions import (  # noqa: E402
+    torchvision_classification,
     torchvision_detection,
     torchvision_instance_segmentation,
     torchvision_keypoint_detection,
@@ -123,3 +124,12 @@ def test_keypoint_detection() -> None:
     for shape in shapes:
         assert str(shape.type) == "skeleton" and len(shape.elements) == 17
         assert all(len(e.points) == 2 and isinstance(e.occluded, bool) for e in shape.elements)
+
+
+def test_classification_tags_the_frame_with_the_likeliest_class() -> None:
+    function = torchvision_classification.create("resnet18", weights_name=None)
+    assert all(str(label.type) == "tag" for label in function.spec.labels)
+    (tag,) = run(function, label_type="tag")
+    assert isinstance(tag, models.LabeledImageRequest) and tag.frame == 1 and tag.source == "auto"
+    assert 1000 <= tag.label_id < 1000 + len(function.spec.labels)
+    assert run(function, threshold=1.01, label_type="tag") == []  # no class is that sure

@@ -30,6 +30,7 @@ from .interface import (
     shape,
     skeleton,
     skeleton_label_spec,
+    tag,
     text_attribute_spec,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "rectangle",
     "select_attribute_spec",
     "shape",
+    "tag",
     "skeleton",
     "skeleton_label_spec",
     "text_attribute_spec",

@@ -137,7 +137,7 @@ class _Uploader:
         self._client = client
         self._task_id = task_id
         self._replace_next = clear_existing  # the first request replaces the old annotations
-        self._pending: list[models.LabeledShapeRequest] = []
+        self._pending: list[models.LabeledShapeRequest | models.LabeledImageRequest] = []
         self._pending_frames: list[int] = []
         self._last_flush = time.monotonic()
         self._error: BaseException | None = None
@@ -149,7 +149,7 @@ class _Uploader:
             self._thread = threading.Thread(target=self._run, name="cvat-upload", daemon=True)
             self._thread.start()
 
-    def add(self, frame: int, shapes: list[models.LabeledShapeRequest]) -> None:
+    def add(self, frame: int, shapes: list[models.LabeledShapeRequest | models.LabeledImageRequest]) -> None:
         """Record a finished frame; sends a batch when one is due."""
         self._raise_if_failed()
         self._pending.extend(shapes)
@@ -184,24 +184,32 @@ class _Uploader:
                 except BaseException as e:
                     self._error = e
 
-    def _send(self, shapes: list[models.LabeledShapeRequest], last_frame: int | None, replace: bool) -> None:
+    def _send(self, annotations: list[Any], last_frame: int | None, replace: bool) -> None:
         api = self._client.api_client.tasks_api
-        # The server answers with the stored shapes; nothing here needs them as models.
+        shapes = [a for a in annotations if isinstance(a, models.LabeledShapeRequest)]
+        tags = [a for a in annotations if isinstance(a, models.LabeledImageRequest)]
+        # The server answers with the stored annotations; nothing here needs them as models.
         if replace:
             api.update_annotations(
-                self._task_id, labeled_data_request=models.LabeledDataRequest(shapes=shapes), _parse_response=False
+                self._task_id,
+                labeled_data_request=models.LabeledDataRequest(shapes=shapes, tags=tags),
+                _parse_response=False,
             )
         else:
             api.partial_update_annotations(
                 "create",
                 self._task_id,
-                patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes),
+                patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes, tags=tags),
                 _parse_response=False,
             )
         if last_frame is not None:
             self._sent_up_to = last_frame
         self._client.logger.debug(
-            "Uploaded %d shapes to task %d (frames up to %s)", len(shapes), self._task_id, last_frame
+            "Uploaded %d shapes and %d tags to task %d (frames up to %s)",
+            len(shapes),
+            len(tags),
+            self._task_id,
+            last_frame,
         )
 
     def _raise_if_failed(self) -> None:

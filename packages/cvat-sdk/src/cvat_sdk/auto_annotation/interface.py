@@ -125,7 +125,9 @@ class DetectionFunction(AutoAnnotationFunction, Protocol):
         """The function's spec."""
         ...
 
-    def detect(self, context: DetectionFunctionContext, image: PIL.Image.Image) -> list[models.LabeledShapeRequest]:
+    def detect(
+        self, context: DetectionFunctionContext, image: PIL.Image.Image
+    ) -> list[models.LabeledShapeRequest | models.LabeledImageRequest]:
         """The shapes found on `image`."""
         ...
 
@@ -261,6 +263,11 @@ def text_attribute_spec(name: str, id: int, **kwargs: Any) -> models.AttributeRe
 
 
 # --- shape factories ---------------------------------------------------------------------
+
+
+def tag(label_id: int, **kwargs: Any) -> models.LabeledImageRequest:
+    """A tag (a label of the whole frame) on frame 0, for a label of type "tag" (or "any")."""
+    return models.LabeledImageRequest(label_id=label_id, frame=0, **kwargs)
 
 
 def shape(label_id: int, **kwargs: Any) -> models.LabeledShapeRequest:

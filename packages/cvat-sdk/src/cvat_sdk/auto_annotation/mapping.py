@@ -179,10 +179,37 @@ class AnnotationMapper:
         return fun_type
 
     # --- output -------------------------------------------------------------------------
-    def validate_and_remap(self, shapes: list[models.LabeledShapeRequest], frame: int) -> None:
-        """Check the shapes `detect` returned for one frame and rewrite them in place for the task:
-        task label and attribute ids, `frame`, source "auto"; shapes of unmatched labels are dropped."""
-        shapes[:] = [s for s in shapes if self._remap_shape(s, frame)]
+    def validate_and_remap(self, annotations: list[Any], frame: int) -> None:
+        """Check the shapes and tags `detect` returned for one frame and rewrite them in place for the
+        task: task label and attribute ids, `frame`, source "auto"; those of unmatched labels are dropped."""
+        kept = []
+        for annotation in annotations:
+            if isinstance(annotation, models.LabeledShapeRequest):
+                keep = self._remap_shape(annotation, frame)
+            elif isinstance(annotation, models.LabeledImageRequest):
+                keep = self._remap_tag(annotation, frame)
+            else:
+                raise BadFunctionError(
+                    f"function output an object of type {type(annotation).__name__!r} "
+                    "(expected 'LabeledImageRequest' or 'LabeledShapeRequest')"
+                )
+            if keep:
+                kept.append(annotation)
+        annotations[:] = kept
+
+    def _remap_tag(self, tag: models.LabeledImageRequest, frame: int) -> bool:
+        self._claim(tag, frame, "tag")
+        try:
+            target = self._labels[tag.label_id]
+        except KeyError:
+            raise BadFunctionError(f"function output tag with unknown label ID ({tag.label_id})") from None
+        if target is None:
+            return False
+        tag.label_id = target.id
+        if not _compatible("tag", target.expected_type):
+            raise BadFunctionError(f"function output tag (expected shape of type {target.expected_type!r})")
+        self._remap_attributes(tag, target)
+        return True
 
     @staticmethod
     def _claim(shape: Any, frame: int, what: str) -> None:
