@@ -198,39 +198,42 @@ class AnnotationMapper:
         annotations[:] = kept
 
     def _remap_tag(self, tag: models.LabeledImageRequest, frame: int) -> bool:
-        self._claim(tag, frame, "tag")
-        try:
-            target = self._labels[tag.label_id]
-        except KeyError:
-            raise BadFunctionError(f"function output tag with unknown label ID ({tag.label_id})") from None
+        target = self._claim_labeled(tag, frame, "tag")
         if target is None:
             return False
-        tag.label_id = target.id
         if not _compatible("tag", target.expected_type):
             raise BadFunctionError(f"function output tag (expected shape of type {target.expected_type!r})")
         self._remap_attributes(tag, target)
         return True
 
     @staticmethod
-    def _claim(shape: Any, frame: int, what: str) -> None:
-        if hasattr(shape, "id"):
+    def _claim(annotation: Any, frame: int, what: str) -> None:
+        """Check what every output annotation must be; put it on `frame` with source "auto"."""
+        if hasattr(annotation, "id"):
             raise BadFunctionError(f"function output {what} with preset id")
-        if hasattr(shape, "source"):
+        if hasattr(annotation, "source"):
             raise BadFunctionError(f"function output {what} with preset source")
-        shape.source = "auto"
-        if shape.frame != 0:
-            raise BadFunctionError(f"function output {what} with unexpected frame number ({shape.frame})")
-        shape.frame = frame
+        annotation.source = "auto"
+        if annotation.frame != 0:
+            raise BadFunctionError(f"function output {what} with unexpected frame number ({annotation.frame})")
+        annotation.frame = frame
+
+    def _claim_labeled(self, annotation: Any, frame: int, what: str) -> _LabelTarget | None:
+        """`_claim`, then the task's label id: its label's target, or None when the label is not
+        matched (the annotation is dropped)."""
+        self._claim(annotation, frame, what)
+        try:
+            target = self._labels[annotation.label_id]
+        except KeyError:
+            raise BadFunctionError(f"function output {what} with unknown label ID ({annotation.label_id})") from None
+        if target is not None:
+            annotation.label_id = target.id
+        return target
 
     def _remap_shape(self, shape: models.LabeledShapeRequest, frame: int) -> bool:
-        self._claim(shape, frame, "shape")
-        try:
-            target = self._labels[shape.label_id]
-        except KeyError:
-            raise BadFunctionError(f"function output shape with unknown label ID ({shape.label_id})") from None
+        target = self._claim_labeled(shape, frame, "shape")
         if target is None:
             return False
-        shape.label_id = target.id
         kind = str(shape.type)
         if not _compatible(kind, target.expected_type):
             raise BadFunctionError(f"function output shape of type {kind!r} (expected {target.expected_type!r})")
