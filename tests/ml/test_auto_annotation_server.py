@@ -111,3 +111,26 @@ def test_torchvision_detection_with_random_weights(client, images, make_task) ->
         client, task.id, function, allow_unmatched_labels=True, conf_threshold=1.0, clear_existing=True
     )
     assert summary(task) == []
+
+
+def test_functions_may_return_tags(client, images, make_task) -> None:
+    task = make_task(
+        "aa-tags", images[:2], labels=[{"name": "sunny", "type": "tag"}, {"name": "car", "type": "rectangle"}]
+    )
+
+    class TagAndBox:
+        spec = cvataa.DetectionFunctionSpec(
+            labels=[cvataa.label_spec("sunny", 0, type="tag"), cvataa.label_spec("car", 1, type="rectangle")]
+        )
+
+        def detect(self, context: Any, image: Any) -> list[Any]:
+            return [cvataa.tag(0), cvataa.rectangle(1, [1, 2, 3, 4])]
+
+    cvataa.annotate_task(client, task.id, TagAndBox(), clear_existing=True)
+    annotations = task.get_annotations()
+    by_id = {label.id: label.name for label in task.get_labels()}
+    assert sorted((t.frame, by_id[t.label_id], t.source) for t in annotations.tags) == [
+        (0, "sunny", "auto"),
+        (1, "sunny", "auto"),
+    ]
+    assert sorted((s.frame, by_id[s.label_id]) for s in annotations.shapes) == [(0, "car"), (1, "car")]
