@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from cvat_api import models
+from cvat_api import UNSET, models
 
 from ..core.progress import NullProgressReporter, ProgressReporter
 from ..datasets.task_dataset import TaskDataset
@@ -188,19 +188,19 @@ class _Uploader:
         api = self._client.api_client.tasks_api
         shapes = [a for a in annotations if isinstance(a, models.LabeledShapeRequest)]
         tags = [a for a in annotations if isinstance(a, models.LabeledImageRequest)]
-        with_tags = {"tags": tags} if tags else {}  # the server takes a missing list as empty
+        with_tags = tags or UNSET  # none: not sent (the server takes a missing list as empty)
         # The server answers with the stored annotations; nothing here needs them as models.
         if replace:
             api.update_annotations(
                 self._task_id,
-                labeled_data_request=models.LabeledDataRequest(shapes=shapes, **with_tags),
+                labeled_data_request=models.LabeledDataRequest(shapes=shapes, tags=with_tags),
                 _parse_response=False,
             )
         else:
             api.partial_update_annotations(
                 "create",
                 self._task_id,
-                patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes, **with_tags),
+                patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes, tags=with_tags),
                 _parse_response=False,
             )
         if last_frame is not None:
