@@ -1,7 +1,8 @@
 """`make compat`: CVAT's official SDK and CLI test suites against this tree's wheels.
 
 Runs `tests/python/sdk` and `tests/python/cli` of the server's release twice on the same test
-instance: once with this tree's packages (built by `make dist`), once with the official `cvat-sdk`
+instance: once with this tree's packages built for that server version (`make dist
+SERVER_VERSION=<the instance's version>`), once with the official `cvat-sdk`
 and `cvat-cli` of the same version (cached per version; `--refresh-official` reruns it). Prints
 `N passed, N failed, N skipped, N deselected` for ours and every test whose outcome differs.
 
@@ -138,10 +139,11 @@ def main() -> int:
     instance = ensure_instance(args, work)
     version = instance_conf(instance)["version"]
     requirements = instance / "tests" / "python" / "requirements.txt"
-    run([sys.executable, ROOT / "tools" / "build_dist.py"])
-    wheels = sorted(str(p) for p in (ROOT / "dist").glob(f"cvat_*-{version}-*.whl"))
+    outdir = work / f"dist-{version}"
+    run([sys.executable, ROOT / "tools" / "build_dist.py", "--server-version", version, "--outdir", outdir])
+    wheels = sorted(str(p) for p in outdir.glob(f"cvat_*-{version}-*.whl"))
     if len(wheels) != 3:
-        sys.exit(f"make compat: `make dist` built no full set of packages for CVAT {version} (found {wheels})")
+        sys.exit(f"make compat: no full set of packages was built for CVAT {version} (found {wheels})")
 
     official_junit = work / f"official-{version}" / "junit.xml"
     if args.refresh_official or not official_junit.exists():
