@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import ssl
@@ -527,8 +528,6 @@ def _repo_factory(name: str) -> Any:
 def _server_detail(error: ApiException) -> str:
     """The server's `detail` message of an error answer, if it sent one."""
     try:
-        import json
-
         body = json.loads(error.body or "")
     except ValueError:
         return ""

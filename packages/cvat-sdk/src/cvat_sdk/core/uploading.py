@@ -59,17 +59,19 @@ class Uploader:
         return response
 
 
-class _FileImportUploader(Uploader):
-    def _import(
+class AnnotationUploader(Uploader):
+    """Imports an annotation file into a task or job and waits until the server has processed it."""
+
+    def upload_file_and_wait(
         self,
         endpoint: Any,
         filename: str | os.PathLike[str],
         format_name: str,
         *,
-        conv_mask_to_poly: bool | None,
-        url_params: Mapping[str, Any] | None,
-        pbar: ProgressReporter | None,
-        status_check_period: float | None,
+        conv_mask_to_poly: bool | None = None,
+        url_params: Mapping[str, Any] | None = None,
+        pbar: ProgressReporter | None = None,
+        status_check_period: float | None = None,
     ) -> None:
         from .proxies.imports import upload_and_wait
 
@@ -86,54 +88,14 @@ class _FileImportUploader(Uploader):
         )
 
 
-class AnnotationUploader(_FileImportUploader):
-    """Imports an annotation file into a task or job and waits until the server has processed it."""
+class DatasetUploader(AnnotationUploader):
+    """Imports a dataset file into a project and waits until the server has processed it (the same
+    bracket; the official method names its first parameter `upload_endpoint`)."""
 
-    def upload_file_and_wait(
-        self,
-        endpoint: Any,
-        filename: str | os.PathLike[str],
-        format_name: str,
-        *,
-        conv_mask_to_poly: bool | None = None,
-        url_params: Mapping[str, Any] | None = None,
-        pbar: ProgressReporter | None = None,
-        status_check_period: float | None = None,
+    def upload_file_and_wait(  # type: ignore[override]
+        self, upload_endpoint: Any, filename: str | os.PathLike[str], format_name: str, **options: Any
     ) -> None:
-        self._import(
-            endpoint,
-            filename,
-            format_name,
-            conv_mask_to_poly=conv_mask_to_poly,
-            url_params=url_params,
-            pbar=pbar,
-            status_check_period=status_check_period,
-        )
-
-
-class DatasetUploader(_FileImportUploader):
-    """Imports a dataset file into a project and waits until the server has processed it."""
-
-    def upload_file_and_wait(
-        self,
-        upload_endpoint: Any,
-        filename: str | os.PathLike[str],
-        format_name: str,
-        *,
-        url_params: Mapping[str, Any] | None = None,
-        conv_mask_to_poly: bool | None = None,
-        pbar: ProgressReporter | None = None,
-        status_check_period: float | None = None,
-    ) -> None:
-        self._import(
-            upload_endpoint,
-            filename,
-            format_name,
-            conv_mask_to_poly=conv_mask_to_poly,
-            url_params=url_params,
-            pbar=pbar,
-            status_check_period=status_check_period,
-        )
+        super().upload_file_and_wait(upload_endpoint, filename, format_name, **options)
 
 
 class DataUploader(Uploader):
