@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import email.parser
 import email.policy
-import gc
+import json
+import subprocess
+import sys
 import threading
-import tracemalloc
 from pathlib import Path
 
 import cvat_api
@@ -265,25 +266,60 @@ def test_file_upload_of_a_missing_file_sends_nothing(fake_cvat: FakeCvat, fake_c
 
 
 # --- memory ---------------------------------------------------------------------------------------------------
-def _upload_peak(fake_cvat: FakeCvat, client: cvat_api.ApiClient, files: list[Path], url: str) -> int:
+# Measured in a fresh interpreter: tracemalloc traces the whole process, and threads left behind by
+# earlier tests in a long pytest run would be counted as the upload's memory.
+_MEMORY_PROBE = """
+import gc, json, sys, tempfile, tracemalloc
+from pathlib import Path
+import cvat_api
+from cvat_sdk.core.transfers import DataUploader, TransferSettings
+from tests.sdk.transfer_server import FakeCvat
+
+MiB = 1024 * 1024
+root = Path(tempfile.mkdtemp())
+(root / "server").mkdir()
+server = FakeCvat(root / "server")
+client = cvat_api.ApiClient(cvat_api.Configuration(host=server.url, api_key={"tokenAuth": "t"}, retries=0))
+settings = TransferSettings(group_size=4 * MiB, max_workers=4, backoff_base=0.01, backoff_max=0.05)
+
+def files(count, folder):
+    (root / folder).mkdir()
+    out = []
+    for i in range(count):
+        path = root / folder / f"f{i:04d}.png"
+        path.write_bytes((i.to_bytes(4, "big") + folder.encode()) * (MiB // (4 + len(folder))) + b"x" * (MiB % (4 + len(folder))))
+        out.append(path)
+    return out
+
+def peak(paths, url):
     gc.collect()
     tracemalloc.start()
     try:
-        DataUploader(client, _settings(group_size=4 * MiB, max_workers=4)).upload_files(
-            url, files, data_params={"image_quality": 70}
-        )
+        DataUploader(client, settings).upload_files(url, paths, data_params={"image_quality": 70})
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
+few = peak(files(40, "few"), "/api/tasks/1/data/")
+many = peak(files(200, "many"), sys.argv[1])
+state = server.endpoint(sys.argv[1])
+print(json.dumps({"few": few, "many": many, "stored": len(state.stored), "written": sum(state.writes.values())}))
+client.close()
+server.close()
+"""
 
-def test_memory_stays_flat_with_many_files(fake_cvat: FakeCvat, fake_cvat_client, make_files) -> None:
-    few = _upload_peak(fake_cvat, fake_cvat_client, make_files([1 * MiB] * 40), "/api/tasks/1/data/")
-    many = _upload_peak(fake_cvat, fake_cvat_client, make_files([1 * MiB] * 200), DATA_URL)
-    state = fake_cvat.endpoint(DATA_URL)
-    assert len(state.stored) == 200 and sum(state.writes.values()) == 200 * MiB
+
+def test_memory_stays_flat_with_many_files() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", _MEMORY_PROBE, DATA_URL], cwd=repo, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    measured = json.loads(run.stdout.splitlines()[-1])
+    few, many = measured["few"], measured["many"]
+    assert measured["stored"] == 200 and measured["written"] == 200 * MiB
     # 4 workers holding their 4 MiB groups would need 16 MiB; streaming needs a few blocks per worker
-    # (the fake server in this process is counted too, and streams as well).
+    # (the fake server in the probe's process is counted too, and streams as well).
     assert many < 6 * MiB, f"peak traced memory {many / MiB:.1f} MiB"
     assert many - few < 1 * MiB, f"{few / MiB:.1f} MiB for 40 files, {many / MiB:.1f} MiB for 200"
 
