@@ -9,7 +9,7 @@ TORCH_PAIR ?= $(if $(filter aarch64 arm64,$(shell uname -m)),torch==2.9.1 torchv
 HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
 	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools
 
-.PHONY: install test test-live record regen regen-check lint bench dist compat clean
+.PHONY: install test test-live record regen regen-check lint bench dist compat docs docs-serve docs-browser-check clean
 
 install:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -25,12 +25,12 @@ test:
 
 # The server-facing tests against a live server, cassettes untouched.
 test-live:
-	@test -n "$$CVAT_TEST_SERVER" || { echo "make test-live: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"; exit 2; }
+	@test -n "$$CVAT_TEST_SERVER" || { echo "make test-live: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see docs/development.md, Testing)"; exit 2; }
 	CVAT_TEST_MODE=live $(PY) -m pytest -q -p no:cacheprovider -m server
 
 # Re-record every server-facing test's cassette against a live server.
 record:
-	@test -n "$$CVAT_TEST_SERVER" || { echo "make record: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"; exit 2; }
+	@test -n "$$CVAT_TEST_SERVER" || { echo "make record: set CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see docs/development.md, Testing)"; exit 2; }
 	CVAT_TEST_MODE=record $(PY) -m pytest -q -p no:cacheprovider -m server
 
 # Regenerate the committed code from the pinned main schema, or from SCHEMA=<file or URL>.
@@ -56,11 +56,24 @@ dist:
 # CVAT's official SDK/CLI suites against this tree's wheels, and the official packages' run on the
 # same server (not part of `make test` or CI). Needs a test instance from the CVAT kit's
 # official-suites (COMPAT_INSTANCE=<dir>), or a kit-built server and the CVAT mirror to make one
-# (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>). See README, "Compatibility".
+# (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>). See docs/guides/compatibility.md.
 compat:
 	$(PY) tools/compat.py $(if $(COMPAT_INSTANCE),--instance "$(COMPAT_INSTANCE)") \
 		$(if $(CVAT_SERVER_PREFIX),--server-prefix "$(CVAT_SERVER_PREFIX)") $(if $(CVAT_GIT_DIR),--git-dir "$(CVAT_GIT_DIR)") \
 		$(COMPAT_ARGS)
 
+# The documentation site (mkdocs.yml): built into site/ with --strict, so a broken link or reference,
+# or a problem the site check finds (tools/docs_site/check_site.py), fails the build. `make test` builds it too.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true
+docs:
+	$(DOCS_ENV) $(PY) -m mkdocs build --strict
+
+docs-serve:
+	$(DOCS_ENV) $(PY) -m mkdocs serve
+
+# The built site in headless Chromium (Debian's `chromium` package): rendering, search, highlighting.
+docs-browser-check: docs
+	$(PY) tools/docs_site/browser_check.py --site site --screenshots site-screenshots
+
 clean:
-	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache .compat
+	rm -rf dist build site site-screenshots .pytest_cache .mypy_cache .ruff_cache .compat

@@ -55,7 +55,7 @@ def _server_info() -> ServerInfo:
     user, password = os.environ.get("CVAT_TEST_USER"), os.environ.get("CVAT_TEST_PASSWORD")
     if not (url and user and password):
         raise pytest.UsageError(
-            f"CVAT_TEST_MODE={MODE} needs CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see README, Testing)"
+            f"CVAT_TEST_MODE={MODE} needs CVAT_TEST_SERVER, CVAT_TEST_USER and CVAT_TEST_PASSWORD (see docs/development.md, Testing)"
         )
     user2 = (os.environ.get("CVAT_TEST_USER2", "user2"), os.environ.get("CVAT_TEST_PASSWORD2", ""))
     return ServerInfo(url.rstrip("/"), (user, password), user2, os.environ.get("CVAT_TEST_ORG", "testorg"), MODE)

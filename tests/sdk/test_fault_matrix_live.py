@@ -1,6 +1,6 @@
 """The fault matrix against a real CVAT: the SDK's workflows through FaultProxy in front of
 CVAT_TEST_SERVER, compared with the same reads made directly. Live only (faults are random, so
-there is nothing to replay): CVAT_TEST_MODE=live with the server variables of README "Testing";
+there is nothing to replay): CVAT_TEST_MODE=live with the server variables of docs/development.md, "Testing";
 CVAT_TEST_MATRIX_SEEDS (default "11,12") chooses the seeds.
 """
 

@@ -218,7 +218,7 @@ def test_imports_send_conv_mask_to_poly(client, images, tmp_path, monkeypatch) -
 
 
 def test_create_from_the_server_share(client) -> None:
-    """Needs the images of tests/data/images in the server's share, under sdk-test/ (see README, Testing)."""
+    """Needs the images of tests/data/images in the server's share, under sdk-test/ (see docs/development.md, Testing)."""
     listing = client.api_client.server_api.list_share(directory="sdk-test/")[0]
     names = sorted(f.name for f in listing if f.name.endswith(".png"))[:3]
     assert names == ["img_0.png", "img_1.png", "img_2.png"]

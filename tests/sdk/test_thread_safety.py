@@ -1,4 +1,4 @@
-"""One Client shared by threads for reads and transfers, through faults (README: "Threads")."""
+"""One Client shared by threads for reads and transfers, through faults (docs/guides/authentication.md: "Threads")."""
 
 from __future__ import annotations
 
