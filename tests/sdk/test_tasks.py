@@ -260,9 +260,9 @@ def test_download_frames_fetches_whole_chunks_when_cheaper(client, images, tmp_p
 def test_exports_into_a_folder_take_the_servers_file_name(client, images, tmp_path) -> None:
     task = client.tasks.create_from_data({**TASK_SPEC, "name": "folder export"}, images[:1])
     folder = tmp_path / "out"
-    folder.mkdir()
     try:
-        dataset = task.export_dataset("CVAT for images 1.1", folder, include_images=False)
+        # a path ending in "/" is a folder, made on the way; an existing folder works the same
+        dataset = task.export_dataset("CVAT for images 1.1", f"{folder}/", include_images=False)
         backup = task.download_backup(folder)
         assert dataset is not None and backup is not None
         assert dataset.parent == folder and backup.parent == folder and dataset != backup

@@ -98,6 +98,13 @@ def test_a_folder_target_needs_the_servers_file_name(fake_cvat_client, served, t
     assert _files(tmp_path) == []  # nothing left behind
 
 
+def test_a_path_ending_in_a_separator_is_a_folder_made_for_the_download(fake_cvat_client, served, tmp_path) -> None:
+    """"exports/" means a folder, never a file named "exports"."""
+    with pytest.raises(DownloadError, match="gave no file name"):
+        Downloader(fake_cvat_client).download_file("/files/f.bin", f"{tmp_path}/exports/")
+    assert (tmp_path / "exports").is_dir() and _files(tmp_path / "exports") == []
+
+
 def test_an_unreachable_server_fails_after_the_retries(tmp_path) -> None:
     import socket
 

@@ -58,7 +58,7 @@ class ExportMixinBase(Entity):
         if not result_url:
             raise CvatSdkException(f"{what}: the server gave no result to download (request {rq_id})")
         path = Downloader(self._client.api_client, self._client._transfer_settings()).download_file(
-            result_url, path, overwrite=overwrite, pbar=pbar
+            result_url, filename, overwrite=overwrite, pbar=pbar  # as given: a trailing "/" means a folder
         )
         self._client.logger.info("%s for %r has been downloaded to %s", what, self, path)
         return path
@@ -94,7 +94,8 @@ class ExportDatasetMixin(ExportMixinBase):
         """Export in `format_name` (e.g. "CVAT for images 1.1") and save to `filename`; returns the
         path written (None when exported to cloud storage).
 
-        A folder as `filename` saves under the server's file name there. An existing file is an
+        A folder as `filename` (an existing one, or a path ending in "/", made) saves under the
+        server's file name there. An existing file is an
         error unless `overwrite=True`; the file appears only when complete.
         """
         return self._start_and_download(

@@ -55,13 +55,15 @@ class Downloader(TransferComponent):
     ) -> Path:
         """GET `url` (absolute or host-relative) into `output_path`; returns the path written.
 
-        If `output_path` is a directory, the file goes into it under the name the server gives
-        (Content-Disposition). Raises OutputExistsError if the target exists and `overwrite` is
+        If `output_path` is a directory, or a path ending in a separator (made here), the file goes
+        into it under the name the server gives (Content-Disposition). Raises OutputExistsError if the target exists and `overwrite` is
         false, DownloadError (naming the target) when the download fails; no partial file is
         left either way.
         """
         output = Path(output_path)
-        into_dir = output.is_dir()
+        into_dir = output.is_dir() or os.fspath(output_path).endswith(("/", os.sep))
+        if into_dir:
+            output.mkdir(parents=True, exist_ok=True)
         if not into_dir and output.exists() and not overwrite:
             raise OutputExistsError(output)
         transport = Transport(self.api_client, self.settings, self.logger, threading.Event())
