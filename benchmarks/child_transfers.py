@@ -19,10 +19,15 @@ from typing import Any
 SPEC = {"name": "bench task", "labels": [{"name": "car"}]}
 
 
-def _client(host: str, user: str, password: str) -> Any:
+def _client(host: str, user: str, password: str, status_check_period: float | None = None) -> Any:
+    """A logged-in client; `status_check_period` (for the equal-settings rows) is set on its config,
+    which both SDKs read when they poll a background request."""
     from cvat_sdk import make_client
 
-    return make_client(host, credentials=(user, password))
+    client = make_client(host, credentials=(user, password))
+    if status_check_period is not None:
+        client.config.status_check_period = status_check_period
+    return client
 
 
 def _peak_rss_mib() -> float:
@@ -43,9 +48,17 @@ def _measure(func: Callable[[], Any]) -> dict[str, Any]:
     return {"seconds": seconds, "peak_rss_mib": _peak_rss_mib()}
 
 
-def task_create(side: str, host: str, user: str, password: str, files: list[str], reps: int) -> dict[str, Any]:
+def task_create(
+    side: str,
+    host: str,
+    user: str,
+    password: str,
+    files: list[str],
+    reps: int,
+    status_check_period: float | None = None,
+) -> dict[str, Any]:
     """create_from_data(files), `reps` times; each task is deleted afterwards (not timed)."""
-    client = _client(host, user, password)
+    client = _client(host, user, password, status_check_period)
     times, created = [], []
     try:
         for _ in range(reps):
@@ -82,8 +95,10 @@ def task_list(side: str, host: str, user: str, password: str, expect: int, reps:
     return {"times": times, "peak_rss_mib": _peak_rss_mib()}
 
 
-def task_export(side: str, host: str, user: str, password: str, task_id: int) -> dict[str, Any]:
-    client = _client(host, user, password)
+def task_export(
+    side: str, host: str, user: str, password: str, task_id: int, status_check_period: float | None = None
+) -> dict[str, Any]:
+    client = _client(host, user, password, status_check_period)
     task = client.tasks.retrieve(task_id)
     with tempfile.TemporaryDirectory() as out:
         return _measure(lambda: task.export_dataset("CVAT for images 1.1", Path(out) / "d.zip", include_images=True))
