@@ -99,7 +99,7 @@ def test_a_folder_target_needs_the_servers_file_name(fake_cvat_client, served, t
 
 
 def test_a_path_ending_in_a_separator_is_a_folder_made_for_the_download(fake_cvat_client, served, tmp_path) -> None:
-    """"exports/" means a folder, never a file named "exports"."""
+    """A path like "exports/" means a folder, never a file named "exports"."""
     with pytest.raises(DownloadError, match="gave no file name"):
         Downloader(fake_cvat_client).download_file("/files/f.bin", f"{tmp_path}/exports/")
     assert (tmp_path / "exports").is_dir() and _files(tmp_path / "exports") == []

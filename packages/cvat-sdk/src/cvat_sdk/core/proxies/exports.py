@@ -57,8 +57,9 @@ class ExportMixinBase(Entity):
             return None
         if not result_url:
             raise CvatSdkException(f"{what}: the server gave no result to download (request {rq_id})")
+        # `filename` as given, not `path`: a trailing "/" (a folder) does not survive Path()
         path = Downloader(self._client.api_client, self._client._transfer_settings()).download_file(
-            result_url, filename, overwrite=overwrite, pbar=pbar  # as given: a trailing "/" means a folder
+            result_url, filename, overwrite=overwrite, pbar=pbar
         )
         self._client.logger.info("%s for %r has been downloaded to %s", what, self, path)
         return path
