@@ -25,7 +25,7 @@ from cvat_api.exceptions import NotFoundException
 from cvat_cli.__main__ import main as cli_main
 
 from tests.cli.conftest import CLI_ENV
-from tests.examples.conftest import EXAMPLES, load_example
+from tests.examples.conftest import EXAMPLES, SQUARE_LABELS, load_example
 
 EXPECTED_BOXES = {  # the white square of each test image, as (left, top, right, bottom)
     "img_0.png": [8.0, 8.0, 31.0, 31.0],
@@ -108,7 +108,7 @@ def test_create_tasks_in_bulk(client, images) -> None:
 
 @pytest.mark.server
 def test_pull_frames_and_annotations(make_task, images, tmp_path) -> None:
-    task = make_task("pull")
+    task = make_task("pull", images[:3], labels=SQUARE_LABELS)
     annotate(task)
     written = load_example("pull_frames_and_annotations.py").main(task._client, task.id, tmp_path / "out")
 
@@ -125,8 +125,8 @@ def test_pull_frames_and_annotations(make_task, images, tmp_path) -> None:
 
 
 @pytest.mark.server
-def test_upload_pre_annotations(make_task) -> None:
-    task = make_task("pre-annotations")
+def test_upload_pre_annotations(make_task, images) -> None:
+    task = make_task("pre-annotations", images[:3], labels=SQUARE_LABELS)
     example = load_example("upload_pre_annotations.py")
     predictions = {
         "img_2.png": [{"label": "square", "type": "rectangle", "points": [16, 8, 39, 31]}],
@@ -149,8 +149,8 @@ def test_upload_pre_annotations(make_task) -> None:
 
 
 @pytest.mark.server
-def test_export_and_import_datasets(make_task, tmp_path) -> None:
-    task = make_task("export")
+def test_export_and_import_datasets(make_task, images, tmp_path) -> None:
+    task = make_task("export", images[:3], labels=SQUARE_LABELS)
     annotate(task)
     client = task._client
     result = load_example("export_and_import_datasets.py").main(client, task.id, tmp_path / "out")
@@ -192,8 +192,8 @@ def test_manage_projects_and_jobs(client, images, cvat_server) -> None:
 
 
 @pytest.mark.server
-def test_auto_annotate(make_task) -> None:
-    task = make_task("auto-annotate", count=4)
+def test_auto_annotate(make_task, images) -> None:
+    task = make_task("auto-annotate", images[:4], labels=SQUARE_LABELS)
     annotate(task)  # replaced by the function's shapes
     assert load_example("auto_annotate.py").main(task._client, task.id) == 4
 
@@ -217,9 +217,9 @@ def test_auto_annotate_function_offline() -> None:
 
 
 @pytest.mark.server
-def test_train_with_pytorch(make_task) -> None:
+def test_train_with_pytorch(make_task, images) -> None:
     pytest.importorskip("torch", reason="the PyTorch example needs torch and torchvision (cvat-sdk[pytorch])")
-    task = make_task("train", count=4, labels=[{"name": "left", "type": "tag"}, {"name": "right", "type": "tag"}])
+    task = make_task("train", images[:4], labels=[{"name": "left", "type": "tag"}, {"name": "right", "type": "tag"}])
     labels = labels_of(task)
     task.update_annotations(  # the square is in the left or the right half of the image
         {"tags": [{"frame": f, "label_id": labels["left" if f < 2 else "right"]} for f in range(4)]}, action="create"
