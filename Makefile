@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 # local wheels (no multi-GB download); override with TORCH_PAIR="" to skip it.
 TORCH_PAIR ?= $(if $(filter aarch64 arm64,$(shell uname -m)),torch==2.9.1 torchvision==0.24.1,torch==2.14.1 torchvision==0.29.1)
 HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
-	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools
+	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools examples
 
 .PHONY: install test test-live record regen regen-check lint bench dist compat docs docs-serve docs-browser-check clean
 
@@ -44,6 +44,7 @@ lint:
 	$(PY) -m ruff check $(HAND_WRITTEN)
 	$(PY) -m ruff format --check $(HAND_WRITTEN)
 	$(PY) -m mypy packages/cvat-api/src/cvat_api packages/cvat-sdk/src/cvat_sdk packages/cvat-cli/src/cvat_cli codegen
+	$(PY) -m mypy examples
 
 bench:
 	$(PY) benchmarks/run.py
