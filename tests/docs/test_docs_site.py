@@ -76,6 +76,25 @@ def test_reference_covers_the_sdk_modules_and_cli_commands(site: Path) -> None:
         assert f"cvat-cli {command}" in commands, command
 
 
+def test_every_example_is_shown_as_it_is(site: Path) -> None:
+    """Each file of examples/ has its page, built from the file itself (no copy that can drift)."""
+    examples = [p for p in (ROOT / "examples").iterdir() if p.is_file() and p.name != "README.md"]
+    assert len(examples) >= 8
+    for path in examples:
+        page = site / f"examples/{path.stem}/index.html"
+        assert page.exists(), path.name
+        shown = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        shown = (
+            shown.replace("&quot;", '"')
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+        )
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert line.strip() in shown, f"{path.name}: {line!r} is not on its page"
+
+
 def test_search_index_and_highlighting(site: Path) -> None:
     index = (site / "search/search_index.json").read_text(encoding="utf-8")
     assert "create_from_data" in index and "TaskVisionDataset" in index

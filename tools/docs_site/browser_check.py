@@ -16,7 +16,13 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-PAGES = ["", "getting-started/", "guides/annotations/", "reference/cvat_sdk/cvat_sdk.core.client/"]
+PAGES = [
+    "",
+    "getting-started/",
+    "guides/annotations/",
+    "examples/create_tasks_in_bulk/",
+    "reference/cvat_sdk/cvat_sdk.core.client/",
+]
 
 
 def _serve(site: Path) -> http.server.ThreadingHTTPServer:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files, InclusionLevel
 
 
 class _Page(HTMLParser):
@@ -97,6 +98,14 @@ def check_site(site: Path) -> list[str]:
             if name.endswith("index.html") and name[: -len("index.html")] not in indexed:
                 problems.append(f"{name}: not in the search index")
     return problems
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """The generated SUMMARY.md files are navigation for literate-nav, not pages to build."""
+    for file in files:
+        if file.src_uri.endswith("SUMMARY.md"):
+            file.inclusion = InclusionLevel.EXCLUDED
+    return files
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:

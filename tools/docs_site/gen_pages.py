@@ -1,10 +1,12 @@
-"""Writes the API reference pages at build time (mkdocs-gen-files): one page per public module of
-cvat_sdk, one per API class and model of the generated cvat_api, and the cvat-cli command reference
-from the CLI's own parser. Nothing here is committed as pages."""
+"""Writes pages at build time (mkdocs-gen-files), so none is a committed copy that can drift: the
+API reference (a page per public module of cvat_sdk, per API class and per initial of the models of
+the generated cvat_api, and the cvat-cli command reference from the CLI's own parser), and a page
+per file of examples/, showing the file itself."""
 
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import pkgutil
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ import mkdocs_gen_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK_SRC = ROOT / "packages/cvat-sdk/src"
+EXAMPLES = ROOT / "examples"
 API_SRC = ROOT / "packages/cvat-api/src"
 
 # cvat_sdk.api_client re-exports cvat_api's modules under the official names: documented once, there.
@@ -126,9 +129,39 @@ def _parsers(parser: argparse.ArgumentParser, title: str) -> Iterator[tuple[str,
                     yield from _parsers(sub, f"{title} {name}")
 
 
+def example_pages() -> None:
+    """examples/README.md as the section's first page, then each example file as it is."""
+    pages = ["* [Overview](index.md)\n"]
+    with mkdocs_gen_files.open("examples/index.md", "w") as f:
+        f.write((EXAMPLES / "README.md").read_text(encoding="utf-8"))
+    for path in sorted(EXAMPLES.iterdir()):
+        if path.name == "README.md" or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        language = {".py": "python", ".sh": "bash"}[path.suffix]
+        with mkdocs_gen_files.open(f"examples/{path.stem}.md", "w") as f:
+            f.write(
+                f'# `{path.name}`\n\n{_summary(path, text)}\n\n```{language} title="examples/{path.name}"\n{text}```\n'
+            )
+        pages.append(f"* [{path.name}]({path.stem}.md)\n")
+    with mkdocs_gen_files.open("examples/SUMMARY.md", "w") as f:
+        f.writelines(pages)
+
+
+def _summary(path: Path, text: str) -> str:
+    """The first paragraph of a Python file's docstring, or of a shell script's leading comment."""
+    if path.suffix == ".py":
+        head = (ast.get_docstring(ast.parse(text)) or "").split("\n\n")[0]
+    else:
+        comment = [line[1:].strip() for line in text.splitlines()[1:] if line.startswith("#")]
+        head = "\n".join(comment).split("\n\n")[0]
+    return " ".join(head.split())
+
+
 sdk_pages()
 api_pages()
 cli_page()
+example_pages()
 with mkdocs_gen_files.open("reference/index.md", "w") as f:
     f.write(
         "# API reference\n\nGenerated from the code and its docstrings when the site is built.\n\n"
