@@ -171,6 +171,7 @@ class FunctionAgent:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._watching = False
+        self._reconnect_delay = self.timings.reconnect_min
         self._watch_response: Any = None
         self._watch_lock = threading.Lock()
         self._updates_work = True
@@ -259,10 +260,10 @@ class FunctionAgent:
     def _serve(self, assignment: Mapping[str, Any]) -> None:
         request_id = str(assignment["ar_id"])
         params = assignment.get("ar_params") or {}
-        self.logger.info(
-            "Serving request %s: %s of task %s", request_id, params.get("type", "?"), params.get("task", "?")
-        )
         try:
+            self.logger.info(
+                "Serving request %s: %s of task %s", request_id, params.get("type", "?"), params.get("task", "?")
+            )
             result = self._compute(request_id, params)
             self._call(
                 "POST",
@@ -372,37 +373,35 @@ class FunctionAgent:
         """The watcher thread: wake the loop on `newrequest` events, reconnecting the stream after
         growing delays (reset by the server's `retry:`), and once more whenever it ends."""
         timings = self.timings
-        delay = timings.reconnect_min
+        self._reconnect_delay = timings.reconnect_min
         while not self._stop.is_set():
             try:
-                response = self._open_watch()
+                self._read_events()
+                self.logger.info("The queue's event stream ended; will reconnect")
             except Exception as e:
                 if self._stop.is_set():
                     return
-                self.logger.warning("Cannot watch the queue (%s); will retry", _failure_text(e))
-            else:
-                self._watching = True
-                self.logger.info("Watching the queue of function #%d", self.function_id)
-                try:
-                    for message in _parse_event_stream(response.http_response.raw):
-                        if isinstance(message, _NewReconnectionDelay):
-                            delay = min(message.delay.total_seconds(), timings.reconnect_max)
-                        elif message.type == "newrequest":
-                            self._wake.set()
-                        else:
-                            self.logger.debug("Ignoring a queue event of type %r", message.type)
-                    self.logger.info("The queue's event stream ended; will reconnect")
-                except Exception as e:
-                    if self._stop.is_set():
-                        return
-                    self.logger.warning("The queue's event stream broke (%s); will reconnect", _failure_text(e))
-                finally:
-                    self._watching = False
-                    self._close_watch()
-                self._wake.set()  # anything queued while disconnected is found by a poll
-            if self._stop.wait(_stretched(delay, timings.jitter)):
+                self.logger.warning("Cannot watch the queue (%s); will reconnect", _failure_text(e))
+            self._wake.set()  # anything queued while disconnected is found by a poll
+            if self._stop.wait(_stretched(self._reconnect_delay, timings.jitter)):
                 return
-            delay = min(delay * 2, timings.reconnect_max) if delay else timings.reconnect_min
+            self._reconnect_delay = min(self._reconnect_delay * 2 or timings.reconnect_min, timings.reconnect_max)
+
+    def _read_events(self) -> None:
+        response = self._open_watch()
+        self._watching = True
+        self.logger.info("Watching the queue of function #%d", self.function_id)
+        try:
+            for message in _parse_event_stream(response.http_response.raw):
+                if isinstance(message, _NewReconnectionDelay):
+                    self._reconnect_delay = min(message.delay.total_seconds(), self.timings.reconnect_max)
+                elif message.type == "newrequest":
+                    self._wake.set()
+                else:
+                    self.logger.debug("Ignoring a queue event of type %r", message.type)
+        finally:
+            self._watching = False
+            self._close_watch()
 
     def _open_watch(self) -> Any:
         api = self.client.api_client
