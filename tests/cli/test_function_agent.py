@@ -157,15 +157,15 @@ def test_ctrl_c_fails_the_request_in_hand(server, cli, detector) -> None:
     assert r.err_lines[-1].endswith("CRITICAL: interrupted")
 
 
-def test_the_event_stream_wakes_the_agent_and_is_reconnected(server, detector) -> None:
+def test_the_event_stream_wakes_the_agent_and_is_reconnected(server, detector, tmp_path) -> None:
     from cvat_cli._internal.auto_annotate import load_function
-    from cvat_sdk import Client
+    from cvat_sdk import Client, Config
 
     function_id = server.add_function(kind="detector", labels_v2=[CAR])
     server.watch_plan = ["close", "close"]  # two connections end at once; the third stays
     # Polls are a minute apart and the agent's own first reconnection delay is 30 s: the request
     # can only be served in time if the server's `retry: 50` (ms) is followed and the event read.
-    with Client(server.url) as client:
+    with Client(server.url, config=Config(cache_dir=tmp_path / "cache")) as client:
         agent = FunctionAgent(client, load_function(None, detector, {}), function_id, timings=FAST)
         thread = threading.Thread(target=agent.run)
         thread.start()
