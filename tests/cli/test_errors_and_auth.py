@@ -365,11 +365,11 @@ def test_function_delete(scripted, run) -> None:
     assert r.code == 1 and r.err_lines[-1].endswith("could not delete function(s) 6")
 
 
-def test_run_agent_is_not_available(run) -> None:
-    r = run("function", "run-agent", "1", "--function-file", "f.py", "--burst")
+def test_run_agent_loads_the_function_before_connecting(run) -> None:
+    r = run("--server-host", "http://127.0.0.1:9", "function", "run-agent", "1", "--function-file", "f.py", "--burst")
     assert r.code == 1
     [line] = r.err_lines
-    assert '"function run-agent" is not available in this cvat-cli' in line
+    assert line.endswith("CRITICAL: function file not found: f.py")  # not "cannot reach the server"
 
 
 DETECTOR = """

@@ -33,6 +33,8 @@ def make_jpeg(index: int, size: tuple[int, int] = (64, 48)) -> bytes:
 class FakeTaskServer:
     """One image task of `frames` JPEGs in chunks of `chunk_size`, on 127.0.0.1 (port 0)."""
 
+    handler_class: type[BaseHTTPRequestHandler]  # set below: `_Handler` (subclasses serve more)
+
     def __init__(self, frames: int = 12, chunk_size: int = 4) -> None:
         self.frames = [make_jpeg(i) for i in range(frames)]
         self.chunk_size = chunk_size
@@ -42,7 +44,7 @@ class FakeTaskServer:
         self.seen: list[tuple[str, str]] = []
         self._next_id = 1
         self._lock = threading.Lock()
-        handler = type("Handler", (_Handler,), {"fake": self})
+        handler = type("Handler", (self.handler_class,), {"fake": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -160,3 +162,6 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json({"detail": "not found"}, 404)
 
     do_GET = do_PUT = do_PATCH = do_HEAD = _serve
+
+
+FakeTaskServer.handler_class = _Handler

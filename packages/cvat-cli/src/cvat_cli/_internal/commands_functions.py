@@ -1,5 +1,6 @@
-"""`function` commands: create-native and delete; run-agent is parsed as in the official CLI but
-says that it is not available. They need a server with the functions API (CVAT Enterprise)."""
+"""`function` commands: create-native, delete and run-agent (the agent that serves a native
+function's requests, in agent.py). They need a server with the functions API (CVAT Enterprise or
+the cloud; the 2.72 schema)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ def register(subparsers: Subparsers) -> None:
 
     p = subparsers.add_parser(
         "run-agent",
-        help="process requests for a native function (not available in this cvat-cli)",
-        description="Process requests for a given native function, indefinitely. Not available in this cvat-cli.",
+        help="process requests for a native function",
+        description="Process requests for a given native function, indefinitely: take them from the "
+        "function's queue, run the local function and report the results (or failures) to the server. "
+        "Stop with Ctrl-C.",
     )
     p.add_argument("function_id", type=non_negative_int, help="ID of the function to process requests for")
     add_function_arguments(p)
@@ -47,10 +50,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _run_agent(ctx: CommandContext, args: argparse.Namespace) -> None:
-    raise CliError(
-        '"function run-agent" is not available in this cvat-cli (the agent that serves '
-        "a native function's requests is not implemented)"
-    )
+    from .agent import run_agent
+
+    function = _load(args)  # before connecting: a broken function is found first
+    run_agent(ctx.client, function, args.function_id, burst=args.burst)
 
 
 def _create_native(ctx: CommandContext, args: argparse.Namespace) -> None:

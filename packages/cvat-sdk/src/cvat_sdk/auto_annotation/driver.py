@@ -17,7 +17,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -308,23 +308,42 @@ def _run(
     logger = client.logger
     samples = dataset.samples
     uploader = _Uploader(client, task_id, clear_existing=clear_existing, threaded=not serial)
-    reader = _ReadAhead(samples, READ_AHEAD_FRAMES)
     logger.info("Annotating task %d (%d frames); results are uploaded as they come", task_id, len(samples))
+    frames = detect_frames(function, samples, mapper, pbar, conf_threshold, conv_mask_to_poly)
+    try:
+        for frame, shapes in frames:
+            uploader.add(frame, shapes)
+    except BaseException:
+        frames.close()
+        _save_finished_frames(uploader, logger, task_id)
+        raise
+    logger.info("Uploading annotations to task %d...", task_id)
+    uploader.flush()
+    uploader.close()
+    logger.info("Upload complete")
+
+
+def detect_frames(
+    function: DetectionFunction,
+    samples: Sequence[Sample],
+    mapper: AnnotationMapper,
+    pbar: ProgressReporter,
+    conf_threshold: float | None,
+    conv_mask_to_poly: bool,
+) -> Generator[tuple[int, list[Any]], None, None]:
+    """Run `function` on each sample in order: (frame index, its shapes and tags checked and
+    rewritten for the task by `mapper`). Images are decoded ahead when that pays; `pbar` counts the
+    frames. (The loop of `annotate_task`, and of the function agent, which reports the results
+    instead of uploading them.)"""
+    reader = _ReadAhead(samples, READ_AHEAD_FRAMES)
     try:
         with pbar.task(total=len(samples), unit="samples"):
             for sample, image in pbar.iter(reader):
                 shapes = function.detect(_Context(sample.frame_name, conf_threshold, conv_mask_to_poly), image)
                 mapper.validate_and_remap(shapes, sample.frame_index)
-                uploader.add(sample.frame_index, shapes)
-    except BaseException:
+                yield sample.frame_index, shapes
+    finally:
         reader.close()
-        _save_finished_frames(uploader, logger, task_id)
-        raise
-    reader.close()
-    logger.info("Uploading annotations to task %d...", task_id)
-    uploader.flush()
-    uploader.close()
-    logger.info("Upload complete")
 
 
 def _save_finished_frames(uploader: _Uploader, logger: logging.Logger, task_id: int) -> None:
