@@ -339,7 +339,7 @@ def detect_frames(
     try:
         with pbar.task(total=len(samples), unit="samples"):
             for sample, image in pbar.iter(reader):
-                shapes = function.detect(_Context(sample.frame_name, conf_threshold, conv_mask_to_poly), image)
+                shapes = list(function.detect(_Context(sample.frame_name, conf_threshold, conv_mask_to_poly), image))
                 mapper.validate_and_remap(shapes, sample.frame_index)
                 yield sample.frame_index, shapes
     finally:

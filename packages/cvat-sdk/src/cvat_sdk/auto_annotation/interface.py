@@ -127,8 +127,9 @@ class DetectionFunction(AutoAnnotationFunction, Protocol):
 
     def detect(
         self, context: DetectionFunctionContext, image: PIL.Image.Image
-    ) -> list[models.LabeledShapeRequest | models.LabeledImageRequest]:
-        """The shapes found on `image`."""
+    ) -> Sequence[models.LabeledShapeRequest | models.LabeledImageRequest]:
+        """The shapes (and tags) found on `image`: any sequence, so a function annotated as returning
+        `list[LabeledShapeRequest]` fits too."""
         ...
 
 
