@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 
@@ -147,6 +148,19 @@ def test_wait_for_completion_polls_fast_then_backs_off(scripted, _no_sleep) -> N
     assert _no_sleep[0] == pytest.approx(0.1) and _no_sleep == sorted(_no_sleep) and max(_no_sleep) <= 2
     assert pbar.events[0] == ("start", 100) and pbar.events[-1] == ("finish",)
     assert sum(e[1] for e in pbar.events if e[0] == "advance") == 100
+
+
+@pytest.mark.parametrize("period", [5.0, 1.0, 0.05])
+def test_polls_see_a_finished_request_soon_and_long_waits_poll_rarely(period: float) -> None:
+    schedule = list(itertools.islice(polling.delays(period), 2000))
+    times = list(itertools.accumulate(schedule))
+    assert schedule[0] == min(0.1, period) and max(schedule) == period
+    for finished_at in (0.05, 0.7, 3.2, 12.0, 60.0):  # the poll that sees it comes at most ~20 % late
+        seen_at = next(t for t in times if t >= finished_at)
+        late = min(period, max(0.1, 0.2 * finished_at))
+        assert seen_at - finished_at <= late + 1e-9, (finished_at, seen_at)
+    if period == 5.0:
+        assert sum(1 for t in times if t <= 60) < 40  # a one-minute export polls fewer than 40 times
 
 
 def test_wait_for_completion_raises_the_servers_message(scripted) -> None:

@@ -6,7 +6,9 @@ import time
 from collections.abc import Iterator
 
 FIRST_DELAY = 0.1
-GROWTH = 1.6
+# Each pause is at most this share of the time waited so far, so a request that finishes is seen at
+# most about 20 % (and 0.1 s) after it did; long waits still poll rarely (up to status_check_period).
+LATENESS = 0.2
 
 
 def sleep(seconds: float) -> None:
@@ -15,8 +17,10 @@ def sleep(seconds: float) -> None:
 
 
 def delays(max_period: float) -> Iterator[float]:
-    """0.1 s, then growing by 1.6x, capped at `max_period` (the Config's status_check_period)."""
-    delay = min(FIRST_DELAY, max_period)
+    """0.1 s at first, then a fifth of the time waited so far, capped at `max_period` (the
+    Config's status_check_period)."""
+    waited = 0.0
     while True:
+        delay = min(max_period, max(FIRST_DELAY, LATENESS * waited))
         yield delay
-        delay = min(max_period, delay * GROWTH)
+        waited += delay

@@ -27,8 +27,8 @@ class TransferSettings:
     """
 
     max_workers: int = 4
-    group_size: int = 16 * MiB
-    tus_threshold: int = 16 * MiB
+    group_size: int = 64 * MiB
+    tus_threshold: int = 64 * MiB
     tus_chunk_size: int = 10 * MiB
     max_retries: int | None = None
     backoff_base: float | None = None
