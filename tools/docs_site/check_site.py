@@ -24,7 +24,6 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.code_blocks = 0
         self.tokens = 0
-        self._in_highlight = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -46,7 +45,7 @@ class _Page(HTMLParser):
 _TOKEN_CLASSES = {"k", "kn", "kd", "n", "nf", "nc", "s", "s1", "s2", "c", "c1", "mi", "o", "p", "nb", "sd"}
 
 
-def _target(site: str, page_dir: str, href: str) -> tuple[str, str] | None:
+def _target(page_dir: str, href: str) -> tuple[str, str] | None:
     """The built file (relative to the site) and #fragment that `href` on a page in `page_dir` reaches."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:", "data:")):
@@ -66,17 +65,17 @@ def _target(site: str, page_dir: str, href: str) -> tuple[str, str] | None:
 def check_site(site: Path) -> list[str]:
     """Problems of the built site at `site`, each naming the page and the link."""
     problems: list[str] = []
+    built = {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+    files = set(built)
     pages: dict[str, _Page] = {}
-    for html in sorted(site.rglob("*.html")):
-        parsed = _Page()
-        parsed.feed(html.read_text(encoding="utf-8"))
-        pages[html.relative_to(site).as_posix()] = parsed
-    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    for name in sorted(n for n in built if n.endswith(".html")):
+        pages[name] = parsed = _Page()
+        parsed.feed(built[name].read_text(encoding="utf-8"))
     directories = {posixpath.dirname(f) for f in files}
     for name, parsed in pages.items():
         page_dir = posixpath.dirname(name)
         for href in set(parsed.links):
-            found = _target(str(site), page_dir, href)
+            found = _target(page_dir, href)
             if found is None:
                 continue
             target, fragment = found

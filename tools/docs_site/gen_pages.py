@@ -26,13 +26,29 @@ SDK_SKIPPED = ("cvat_sdk.api_client",)
 # Generated classes share their base's members (from_dict, to_dict, ...): documented once, on the base.
 _NOT_INHERITED = "    options:\n      inherited_members: false\n"
 
-nav = mkdocs_gen_files.Nav()
+
+class _Section:
+    """Pages of one generated section of the site (its folder) and their navigation."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.nav = mkdocs_gen_files.Nav()
+
+    def write(self, path: str, text: str, nav_parts: tuple[str, ...] | None = None) -> None:
+        """Write the page `path` of this section, listed in its navigation under `nav_parts`."""
+        with mkdocs_gen_files.open(f"{self.folder}/{path}", "w") as f:
+            f.write(text)
+        if nav_parts:
+            self.nav[nav_parts] = path
+
+    def write_nav(self) -> None:
+        """SUMMARY.md for literate-nav: the section's index.md first, then its pages in order."""
+        with mkdocs_gen_files.open(f"{self.folder}/SUMMARY.md", "w") as f:
+            f.write("* [Overview](index.md)\n")
+            f.writelines(self.nav.build_literate_nav())
 
 
-def _write(path: str, text: str, nav_parts: tuple[str, ...]) -> None:
-    with mkdocs_gen_files.open(f"reference/{path}", "w") as f:
-        f.write(text)
-    nav[nav_parts] = path
+reference = _Section("reference")
 
 
 def _public_modules(src: Path, package: str) -> Iterator[str]:
@@ -47,12 +63,12 @@ def sdk_pages() -> None:
     for name in sorted(_public_modules(SDK_SRC, "cvat_sdk")):
         if name.startswith(SDK_SKIPPED):
             continue
-        _write(
+        reference.write(
             f"cvat_sdk/{name}.md",
             f"# `{name}`\n\n::: {name}\n    options:\n      show_root_heading: false\n",
             ("cvat_sdk", name),
         )
-    _write(
+    reference.write(
         "cvat_sdk/cvat_sdk.api_client.md",
         "# `cvat_sdk.api_client`\n\nThe official SDK's low-level package. Its modules are the same module "
         "objects as those of the generated `cvat_api` package: `cvat_sdk.api_client.models` is "
@@ -65,7 +81,7 @@ def sdk_pages() -> None:
 
 
 def api_pages() -> None:
-    _write(
+    reference.write(
         "cvat_api/index.md",
         "# `cvat_api`\n\nThe low-level client, generated from the server's OpenAPI schema: one API class per "
         "tag (under *APIs*), one attrs model or enum per schema (under *Models*), over a small hand-written "
@@ -75,7 +91,7 @@ def api_pages() -> None:
     )
     for path in sorted((API_SRC / "cvat_api/apis").glob("*_api.py")):
         cls = "".join(part.capitalize() for part in path.stem.split("_"))
-        _write(
+        reference.write(
             f"cvat_api/apis/{path.stem}.md",
             f"# `{cls}`\n\n::: cvat_api.apis.{path.stem}.{cls}\n{_NOT_INHERITED}",
             ("cvat_api", "APIs", cls),
@@ -88,7 +104,7 @@ def api_pages() -> None:
                 f"::: cvat_api.models.{path.stem}.{_defined_class(path)}\n{_NOT_INHERITED}"
             )
     for initial, blocks in by_initial.items():
-        _write(
+        reference.write(
             f"cvat_api/models/{initial.lower()}.md",
             f"# Models: {initial}\n\n" + "\n".join(blocks),
             ("cvat_api", "Models", initial),
@@ -112,8 +128,8 @@ def cli_page() -> None:
         with redirect_stdout(help_text):
             parser.print_help()
         out.append(f"## `{title}`\n\n```text\n{help_text.getvalue().rstrip()}\n```\n")
-    _write("cvat_cli/commands.md", "\n".join(out), ("cvat_cli", "Commands"))
-    _write(
+    reference.write("cvat_cli/commands.md", "\n".join(out), ("cvat_cli", "Commands"))
+    reference.write(
         "cvat_cli/index.md",
         "# `cvat_cli`\n\n::: cvat_cli\n    options:\n      show_root_heading: false\n\n::: cvat_cli.__main__\n",
         ("cvat_cli", "cvat_cli"),
@@ -131,21 +147,16 @@ def _parsers(parser: argparse.ArgumentParser, title: str) -> Iterator[tuple[str,
 
 def example_pages() -> None:
     """examples/README.md as the section's first page, then each example file as it is."""
-    pages = ["* [Overview](index.md)\n"]
-    with mkdocs_gen_files.open("examples/index.md", "w") as f:
-        f.write((EXAMPLES / "README.md").read_text(encoding="utf-8"))
+    examples = _Section("examples")
+    examples.write("index.md", (EXAMPLES / "README.md").read_text(encoding="utf-8"))
     for path in sorted(EXAMPLES.iterdir()):
         if path.name == "README.md" or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
         language = {".py": "python", ".sh": "bash"}[path.suffix]
-        with mkdocs_gen_files.open(f"examples/{path.stem}.md", "w") as f:
-            f.write(
-                f'# `{path.name}`\n\n{_summary(path, text)}\n\n```{language} title="examples/{path.name}"\n{text}```\n'
-            )
-        pages.append(f"* [{path.name}]({path.stem}.md)\n")
-    with mkdocs_gen_files.open("examples/SUMMARY.md", "w") as f:
-        f.writelines(pages)
+        page = f'# `{path.name}`\n\n{_summary(path, text)}\n\n```{language} title="examples/{path.name}"\n{text}```\n'
+        examples.write(f"{path.stem}.md", page, (path.name,))
+    examples.write_nav()
 
 
 def _summary(path: Path, text: str) -> str:
@@ -162,13 +173,11 @@ sdk_pages()
 api_pages()
 cli_page()
 example_pages()
-with mkdocs_gen_files.open("reference/index.md", "w") as f:
-    f.write(
-        "# API reference\n\nGenerated from the code and its docstrings when the site is built.\n\n"
-        "- [`cvat_sdk`](cvat_sdk/cvat_sdk.md): the high-level API.\n"
-        "- [`cvat_api`](cvat_api/index.md): the generated low-level client (also `cvat_sdk.api_client`).\n"
-        "- [`cvat_cli`](cvat_cli/index.md) and the [`cvat-cli` commands](cvat_cli/commands.md).\n"
-    )
-with mkdocs_gen_files.open("reference/SUMMARY.md", "w") as f:
-    f.write("* [Overview](index.md)\n")
-    f.writelines(nav.build_literate_nav())
+reference.write(
+    "index.md",
+    "# API reference\n\nGenerated from the code and its docstrings when the site is built.\n\n"
+    "- [`cvat_sdk`](cvat_sdk/cvat_sdk.md): the high-level API.\n"
+    "- [`cvat_api`](cvat_api/index.md): the generated low-level client (also `cvat_sdk.api_client`).\n"
+    "- [`cvat_cli`](cvat_cli/index.md) and the [`cvat-cli` commands](cvat_cli/commands.md).\n",
+)
+reference.write_nav()
