@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,8 +120,10 @@ def require_input_file(path: str, what: str = "file") -> Path:
 def require_output_file(path: str, *, overwrite: bool) -> Path:
     """The output file, checked before anything is asked of the server. A folder (an existing one,
     or a path ending in a separator, made here) means: save under the server's file name there."""
+    from cvat_sdk.core.transfers.downloads import names_a_folder
+
     p = Path(path)
-    if path.endswith(("/", os.sep)) or p.is_dir():
+    if names_a_folder(path):
         p.mkdir(parents=True, exist_ok=True)
         return p
     if not p.parent.is_dir():

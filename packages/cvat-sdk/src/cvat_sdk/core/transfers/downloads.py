@@ -61,7 +61,7 @@ class Downloader(TransferComponent):
         left either way.
         """
         output = Path(output_path)
-        into_dir = output.is_dir() or os.fspath(output_path).endswith(("/", os.sep))
+        into_dir = names_a_folder(output_path)
         if into_dir:
             output.mkdir(parents=True, exist_ok=True)
         if not into_dir and output.exists() and not overwrite:
@@ -88,6 +88,12 @@ class Downloader(TransferComponent):
                 tmp.unlink()
             raise
         return output
+
+
+def names_a_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether a download target means a folder to save into under the server's file name: an
+    existing directory, or a path ending in a separator (made when the download starts)."""
+    return Path(path).is_dir() or os.fspath(path).endswith(("/", os.sep))
 
 
 def _server_filename(content_disposition: str | None, url: str, folder: Path) -> str:
