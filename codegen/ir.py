@@ -298,7 +298,7 @@ class _Builder:
         params.sort(key=lambda p: order.index((p.location, p.wire)) if (p.location, p.wire) in order else len(order))
         if ep.cookie_parameters:
             raise CodegenError(f"{op_id}: cookie parameters are not supported")
-        body = self.body(ep, op_id)
+        body = self.body(ep, op_id, raw_op)
         names = [p.attr for p in params] + ([body.attr] if body else [])
         if len(names) != len(set(names)) or any(n in OPTION_KWARGS or n == "self" for n in names):
             raise CodegenError(f"{op_id}: parameter names collide: {names}")
@@ -309,7 +309,7 @@ class _Builder:
             op_id, method_name, ep.method.upper(), path, params, body, responses, bool(raw_op.get("deprecated"))
         )
 
-    def body(self, ep: Any, op_id: str) -> BodyDef | None:
+    def body(self, ep: Any, op_id: str, raw_op: dict[str, Any]) -> BodyDef | None:
         if not ep.bodies:
             return None
         props = {type(b.prop).__name__ for b in ep.bodies}
@@ -318,7 +318,14 @@ class _Builder:
         if len(set(types)) != 1:
             raise CodegenError(f"{op_id}: bodies of different schemas per content type: {props}")
         t = types[0]
-        attr = snake(t.name) if t.kind == "model" and t.name else "body"
+        # named after the schema the body refers to, as the official generator does (a oneOf
+        # component such as 2.17's TaskAnnotationsUpdateRequest too); an inline schema is `body`
+        refs = {
+            str(media.get("schema", {}).get("$ref", "")).rsplit("/", 1)[-1]
+            for media in raw_op.get("requestBody", {}).get("content", {}).values()
+        }
+        ref = refs.pop() if len(refs) == 1 else ""
+        attr = snake(ref) if ref else snake(t.name) if t.kind == "model" and t.name else "body"
         cts = tuple(b.content_type.get_untrusted_value() for b in ep.bodies)
         return BodyDef(attr, t, bool(first.required), cts)
 

@@ -13,6 +13,7 @@ import jinja2
 from . import exprs
 from .ir import ApiDef, EnumDef, ModelDef, OperationDef, SchemaIR, TypeRef
 from .sdk_skeletons import render_sdk_skeletons
+from .skew import omitted_by_other_versions, route_differences
 from .source import SchemaSource
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -76,7 +77,7 @@ def _imports_for(types: list[TypeRef], by_name: dict[str, str], exclude: str = "
     return sorted((by_name[n], n) for n in names)
 
 
-def _model_context(m: ModelDef, by_name: dict[str, str]) -> dict[str, Any]:
+def _model_context(m: ModelDef, by_name: dict[str, str], omitted: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for f in m.fields:
         fields.append(
@@ -84,6 +85,8 @@ def _model_context(m: ModelDef, by_name: dict[str, str]) -> dict[str, Any]:
                 "attr": f.attr,
                 "wire": f.wire,
                 "required": f.required,
+                # parsed as required: a missing one makes the answer malformed (see codegen/skew.py)
+                "strict": f.required and f.wire not in omitted,
                 "ann": exprs.annotation(f.type),
                 "ann_in": exprs.annotation(f.type, accept_input=True),
                 "parse": exprs.parse_expr(f.type, "v"),
@@ -96,9 +99,9 @@ def _model_context(m: ModelDef, by_name: dict[str, str]) -> dict[str, Any]:
     extra_dump = exprs.dump_expr(m.extra, "v") if m.extra else ""
     code = " ".join(f["parse"] + " " + f["dump"] + " " + f["coerce"] for f in fields) + extra_parse + extra_dump
     runtime = ["Model"]
-    if any(not f.required for f in m.fields):
+    if any(not f["strict"] for f in fields):
         runtime += ["UNSET", "UnsetType"]
-    if any(f.required for f in m.fields):
+    if any(f["strict"] for f in fields):
         runtime.append("MissingFieldError")
     if "FileInput" in " ".join(f["ann"] for f in fields):
         runtime.append("FileInput")
@@ -115,6 +118,8 @@ def _model_context(m: ModelDef, by_name: dict[str, str]) -> dict[str, Any]:
         "m": m,
         "fields": fields,
         "required": [f.wire for f in m.fields if f.required],
+        "omitted_by": repr(dict(sorted(omitted.items()))) if omitted else "",
+        "omitted_doc": ", ".join(f"{w} ({', '.join(v)})" for w, v in sorted(omitted.items())),
         "optional": [f.wire for f in m.fields if not f.required],
         "extra_ann": exprs.annotation(m.extra) if m.extra else "Any",
         "extra_parse": "" if extra_parse == "v" else extra_parse,
@@ -147,7 +152,9 @@ def _op_context(op: OperationDef) -> dict[str, Any]:
         else:
             kw.insert(0, {"attr": body.attr, "ann": entry["ann"] + " | None"})
     ok = [r for r in op.responses if 200 <= r.status < 300]
-    returns = sorted({exprs.response_annotation(r.kind, r.model) for r in ok} - {"None"}) or ["None"]
+    kinds = {exprs.response_annotation(r.kind, r.model) for r in ok}
+    # a success without a body (e.g. 201 beside 202 RqId) makes the parsed answer None
+    returns = sorted(kinds - {"None"}) + (["None"] if "None" in kinds or not kinds else [])
     doc: list[str] = []
     for label, params in (("Path", op.path_params), ("Query", op.query_params), ("Headers", op.header_params)):
         if params:
@@ -241,8 +248,10 @@ def render(ir: SchemaIR, source: SchemaSource) -> Output:
     by_name = {m.name: m.module for m in ir.models} | {e.name: e.module for e in ir.enums}
     models_dir, apis_dir = API_PKG / "models", API_PKG / "apis"
     model_tpl = env.get_template("cvat_api/model.py.j2")
+    omitted = omitted_by_other_versions(source.document, source.version)
     for m in ir.models:
-        files[models_dir / f"{m.module}.py"] = model_tpl.render(header=head, **_model_context(m, by_name))
+        ctx = _model_context(m, by_name, {} if m.merged_from else omitted.get(m.name, {}))
+        files[models_dir / f"{m.module}.py"] = model_tpl.render(header=head, **ctx)
     enum_tpl = env.get_template("cvat_api/enum.py.j2")
     for e in ir.enums:
         files[models_dir / f"{e.module}.py"] = enum_tpl.render(header=head, e=e, base=_enum_base(e))
@@ -267,6 +276,7 @@ def render(ir: SchemaIR, source: SchemaSource) -> Output:
         supported=source.supported_servers,
         apis=ir.apis,
         op_count=ir.operation_count,
+        other_sets=repr(route_differences(source.document, source.version)),
     )
     files.update(render_sdk_skeletons(env, ir, head))
     return Output(files)

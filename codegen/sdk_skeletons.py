@@ -24,6 +24,27 @@ RESERVED = frozenset({"api", "fetch", "update", "remove", "client"})
 
 
 @dataclass(frozen=True)
+class SdkCall:
+    """An operation the hand-written SDK calls whose parameter names or API class differ between
+    server versions, found by HTTP method and the path under the object's path; each skeleton
+    gets a typed static method `_call_<name>` that makes it with this build's names."""
+
+    name: str
+    method: str
+    subpath: str
+    args: tuple[str, ...] = ()  # required query parameters, passed through by name
+    body: bool = True  # takes `data`, and returns nothing (the answer is read and dropped)
+
+
+SDK_CALLS = (
+    SdkCall("put_annotations", "PUT", "/annotations/"),
+    SdkCall("patch_annotations", "PATCH", "/annotations/", ("action",)),
+    SdkCall("patch_data_meta", "PATCH", "/data/meta"),
+    SdkCall("get_status", "GET", "/status", body=False),  # cloud storages; not in every schema
+)
+
+
+@dataclass(frozen=True)
 class Resource:
     entity: str
     repo: str
@@ -74,6 +95,17 @@ def _context(ir: SchemaIR, res: Resource) -> dict[str, Any] | None:
     by_name = {m.name: m.module for m in ir.models} | {e.name: e.module for e in ir.enums}
     update = ops.get("partial_update")
     create = ops.get("create")
+    by_route = {(o.http_method, o.path): (a, o) for a in ir.apis for o in a.operations}
+    calls = []
+    for call in SDK_CALLS:
+        found = by_route.get((call.method, retrieve.path + call.subpath))
+        if found is None:
+            continue
+        owner, op = found
+        query = [p.attr for p in op.params if p.required and p.location == "query"]
+        if (op.body is not None) != call.body or query != list(call.args):
+            raise CodegenError(f"{op.operation_id}: not the shape SDK call {call.name} expects")
+        calls.append({"call": call, "api": owner, "op": op, "id_name": op.path_params[0].attr})
     return {
         "res": res,
         "api": api,
@@ -87,6 +119,7 @@ def _context(ir: SchemaIR, res: Resource) -> dict[str, Any] | None:
         "capabilities": tuple(sorted(ops)),
         "update_arg": update.body.attr if update and update.body else None,
         "create_arg": create.body.attr if create and create.body else None,
+        "calls": calls,
     }
 
 

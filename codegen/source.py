@@ -15,6 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = REPO_ROOT / "schema" / "manifest.json"
 
 
+# libyaml's safe loader when PyYAML has it (6x faster on a CVAT schema), else the pure-Python one
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class SchemaSourceError(Exception):
     """The schema could not be found, fetched or verified."""
 
@@ -56,7 +60,7 @@ def _manifest_entry(manifest: dict[str, Any], version: str) -> dict[str, Any]:
 def _parse(raw: bytes, origin: str) -> dict[str, Any]:
     text = raw.decode("utf-8")
     try:
-        doc = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        doc = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except (ValueError, yaml.YAMLError) as e:
         raise SchemaSourceError(f"{origin}: not a JSON or YAML document: {e}") from None
     if not isinstance(doc, dict) or "openapi" not in doc or "paths" not in doc:

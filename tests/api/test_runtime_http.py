@@ -441,10 +441,61 @@ def test_invalid_json_raises_api_value_error(scripted, client):
 
 
 def test_missing_required_field_raises(scripted, client):
+    """`jobs` is required by every pinned schema: its absence makes the answer malformed."""
     scripted.reply(json={"id": 5})
-    with pytest.raises(cvat_api.exceptions.MissingFieldError) as info:
+    with pytest.raises(cvat_api.exceptions.MalformedAnswerError) as info:
         client.tasks_api.retrieve(5)
-    assert info.value.field == "jobs"
+    assert isinstance(info.value, cvat_api.exceptions.ApiException) and isinstance(info.value, ValueError)
+    assert info.value.status == 200 and info.value.operation == "tasks_retrieve"
+    assert "'jobs' is missing" in str(info.value) and "tasks_retrieve" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (dict(body=b"", content_type="application/json"), "the body is empty, expected a TaskRead object"),
+        (dict(json=[{"id": 5}]), "expected a TaskRead object, got JSON array"),
+        (dict(body=b"null", content_type="application/json"), "expected a TaskRead object, got JSON null"),
+        (dict(json="text"), "expected a TaskRead object, got JSON string"),
+        (dict(body=b'{"id": 5, "jo', content_type="application/json"), "the body is not valid JSON"),
+    ],
+)
+def test_a_broken_answer_raises_naming_the_operation_status_and_problem(scripted, client, reply, problem):
+    scripted.reply(**reply)
+    with pytest.raises(cvat_api.exceptions.MalformedAnswerError) as info:
+        client.tasks_api.retrieve(5)
+    message = str(info.value)
+    assert problem in message and "tasks_retrieve" in message and "(200)" in message, message
+
+
+def test_a_list_answer_of_the_wrong_type_raises(scripted, client):
+    scripted.reply(json={"results": "not a list", "count": 1})
+    with pytest.raises(cvat_api.exceptions.MalformedAnswerError) as info:
+        client.tasks_api.list()
+    assert "tasks_list" in str(info.value)
+
+
+def test_a_required_field_an_older_server_omits_parses_and_raises_when_read(scripted, client):
+    """CVAT 2.17's about has no logo_url or subtitle: the model is made; reading names model, field
+    and the versions whose schema lacks the field, as an AttributeError."""
+    scripted.reply(json={"name": "CVAT", "description": "d", "version": "2.17.0"})
+    about, _ = client.server_api.retrieve_about()
+    assert about.version == "2.17.0" and about.to_dict() == {"name": "CVAT", "description": "d", "version": "2.17.0"}
+    with pytest.raises(AttributeError) as info:
+        about.logo_url  # noqa: B018
+    assert isinstance(info.value, cvat_api.exceptions.OmittedFieldError)
+    assert info.value.omitted_by == ("2.17.0",)
+    assert str(info.value).startswith(
+        "About has no 'logo_url': the server did not send it; CVAT 2.17.0 does not have it"
+    )
+    assert "logo_url" not in about and about.get("logo_url") is None
+
+
+def test_reading_an_optional_field_the_server_left_out_names_the_object(scripted, client):
+    scripted.reply(json={"id": 7, "jobs": {"count": 0, "completed": 0, "validation": 0}, "labels": {"url": "u"}})
+    task, _ = client.tasks_api.retrieve(7)
+    with pytest.raises(AttributeError, match=r"TaskRead #7 has no 'size': the server did not send it; it is optional"):
+        task.size  # noqa: B018
 
 
 def test_json_or_binary_response(scripted, client):

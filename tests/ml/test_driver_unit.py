@@ -10,7 +10,14 @@ import pytest
 from cvat_sdk.auto_annotation import driver
 
 
+class FakeResponse:
+    def read(self) -> bytes:
+        return b""
+
+
 class FakeTasksApi:
+    """The two annotation calls as the generated code makes them (by keyword, JSON bodies)."""
+
     def __init__(self, fail_on_call: int | None = None) -> None:
         self.calls: list[tuple[str, list[int]]] = []
         self.fail_on_call = fail_on_call
@@ -18,16 +25,20 @@ class FakeTasksApi:
     def _record(self, kind: str, shapes: list[Any]) -> None:
         if self.fail_on_call is not None and len(self.calls) == self.fail_on_call:
             raise ConnectionError("the server went away")
-        self.calls.append((kind, [s.frame for s in shapes]))
+        self.calls.append((kind, [s["frame"] for s in shapes]))
 
-    def update_annotations(self, task_id: int, *, labeled_data_request: Any, _parse_response: bool = True) -> None:
-        self._record("PUT", labeled_data_request.shapes)
+    def update_annotations(
+        self, id: int, *, labeled_data_request: Any, _parse_response: bool = True
+    ) -> tuple[None, FakeResponse]:
+        self._record("PUT", labeled_data_request["shapes"])
+        return None, FakeResponse()
 
     def partial_update_annotations(
-        self, action: str, task_id: int, *, patched_labeled_data_request: Any, _parse_response: bool = True
-    ) -> None:
+        self, action: str, id: int, *, patched_labeled_data_request: Any, _parse_response: bool = True
+    ) -> tuple[None, FakeResponse]:
         assert action == "create"
-        self._record("PATCH", patched_labeled_data_request.shapes)
+        self._record("PATCH", patched_labeled_data_request["shapes"])
+        return None, FakeResponse()
 
 
 class FakeClient:
@@ -241,12 +252,15 @@ def test_tags_go_up_with_the_shapes() -> None:
     sent: list[Any] = []
 
     class Api:
-        def update_annotations(self, task_id: int, *, labeled_data_request: Any, _parse_response: bool = True) -> None:
+        def update_annotations(
+            self, id: int, *, labeled_data_request: Any, _parse_response: bool = True
+        ) -> tuple[None, FakeResponse]:
             sent.append(labeled_data_request)
+            return None, FakeResponse()
 
     uploader = driver._Uploader(FakeClient(Api()), 1, clear_existing=True, threaded=False)  # type: ignore[arg-type]
     tag, rect = cvataa.tag(5), cvataa.rectangle(1, [0, 0, 1, 1])
     uploader.add(0, [tag, rect])
     uploader.flush()
     (request,) = sent
-    assert request.tags == [tag] and request.shapes == [rect]
+    assert request["tags"] == [tag.to_dict()] and request["shapes"] == [rect.to_dict()]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._generated import OTHER_PINNED_SETS, SCHEMA_SHA256, SCHEMA_VERSION, SUPPORTED_SERVERS
 from ._generated import PACKAGE_VERSION as __version__
-from ._generated import SCHEMA_SHA256, SCHEMA_VERSION, SUPPORTED_SERVERS
 
 if TYPE_CHECKING:
     from . import apis as apis
@@ -42,6 +42,7 @@ _LAZY = {
 _SUBMODULES = ("apis", "exceptions", "models")
 
 __all__ = [
+    "OTHER_PINNED_SETS",
     "SCHEMA_SHA256",
     "SCHEMA_VERSION",
     "SUPPORTED_SERVERS",

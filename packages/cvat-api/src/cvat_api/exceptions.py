@@ -9,6 +9,7 @@ from ._runtime.errors import (
     BadRequestException,
     ConflictException,
     ForbiddenException,
+    MalformedAnswerError,
     NotFoundException,
     OpenApiException,
     RequestTimeoutError,
@@ -19,7 +20,7 @@ from ._runtime.errors import (
     exception_for_status,
     exception_from_response,
 )
-from ._runtime.model import MissingFieldError
+from ._runtime.model import MissingFieldError, OmittedFieldError
 
 __all__ = [
     "ApiAttributeError",
@@ -30,8 +31,10 @@ __all__ = [
     "BadRequestException",
     "ConflictException",
     "ForbiddenException",
+    "MalformedAnswerError",
     "MissingFieldError",
     "NotFoundException",
+    "OmittedFieldError",
     "OpenApiException",
     "RequestTimeoutError",
     "ServiceException",

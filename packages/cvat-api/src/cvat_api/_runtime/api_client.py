@@ -10,39 +10,28 @@ import os
 from collections.abc import Mapping
 from multiprocessing.pool import ThreadPool
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 
-from .._generated import API_ATTRS, PACKAGE_VERSION
+from .._generated import API_ATTRS, PACKAGE_VERSION, ApiAttributes
 from . import encoding
 from .configuration import Configuration
-from .errors import ApiAttributeError, ApiTypeError, ApiValueError
-from .operation import IDEMPOTENT_METHODS, Operation, RequestTimeout
+from .errors import ApiAttributeError, ApiTypeError, ApiValueError, MalformedAnswerError
+from .model import MissingFieldError
+from .operation import IDEMPOTENT_METHODS, OfficialOptions, Operation, RequestTimeout
 from .response import ApiResponse
 from .rest import RESTClientObject, raise_for_status
 
 CSRF_COOKIE = "csrftoken"
 SESSION_COOKIE = "sessionid"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Per-call keywords of the official generator that are accepted: `async_req` runs the call on the
-# client's thread pool; the others have no effect here (type checks and parsing are always on).
-_IGNORED_KWARGS = frozenset(
-    {
-        "_preload_content",
-        "_return_http_data_only",
-        "_host_index",
-        "async_req",
-        "_check_input_type",
-        "_check_return_type",
-        "_spec_property_naming",
-        "_check_type",
-    }
-)
+# Per-call keywords of the official generator that are accepted (see OfficialOptions).
+_IGNORED_KWARGS = frozenset(OfficialOptions.__annotations__)
 
 
-class ApiClient:
+class ApiClient(ApiAttributes):
     """The low-level client: `api_client.tasks_api.retrieve(1)` and friends, over one HTTP session."""
 
     def __init__(
@@ -77,15 +66,17 @@ class ApiClient:
         """The HTTP session (cookies, connection pool) of this client's transport."""
         return self.rest_client.session
 
-    # --- API instances ----------------------------------------------------------------------
-    def __getattr__(self, name: str) -> Any:
-        try:
-            module, cls_name = API_ATTRS[name]
-        except KeyError:
-            raise ApiAttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        api = getattr(importlib.import_module(f"cvat_api.apis.{module}"), cls_name)(self)
-        self.__dict__[name] = api  # created once per client
-        return api
+    # --- API instances (typed in ApiAttributes) ------------------------------------------------
+    if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt API name is an error there
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                module, cls_name = API_ATTRS[name]
+            except KeyError:
+                raise ApiAttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+            api = getattr(importlib.import_module(f"cvat_api.apis.{module}"), cls_name)(self)
+            self.__dict__[name] = api  # created once per client
+            return api
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(API_ATTRS))
@@ -314,23 +305,30 @@ class ApiClient:
             return None
         if kind == "binary":
             return response.data
-        if kind == "json_or_binary" and not response.is_json:
-            return response.data
-        if kind == "auto" and not response.is_json:
+        if kind in ("json_or_binary", "auto") and not response.is_json:
             return response.data
         raw = response.data
+        expects = model if model and kind in ("model", "list", "json_or_binary") else None
         if not raw:
-            return None
+            if expects is None:
+                return None
+            raise MalformedAnswerError(response, op.id, f"the body is empty, expected {_expected(kind, expects)}")
         try:
             value = json.loads(raw)
         except ValueError as e:
-            raise ApiValueError(f"{op.id}: the server's answer is not valid JSON ({e})") from None
-        if model and kind in ("model", "json_or_binary"):
-            return _model(model).from_dict(value)
-        if model and kind == "list":
-            cls = _model(model)
-            return [cls.from_dict(v) for v in value]
-        return value
+            raise MalformedAnswerError(response, op.id, f"the body is not valid JSON ({e})") from None
+        if expects is None:
+            return value
+        wanted = list if kind == "list" else dict
+        if not isinstance(value, wanted):
+            raise MalformedAnswerError(
+                response, op.id, f"expected {_expected(kind, expects)}, got JSON {_json_kind(value)}"
+            )
+        cls = _model(expects)
+        try:
+            return [cls.from_dict(v) for v in value] if kind == "list" else cls.from_dict(value)
+        except (MissingFieldError, TypeError, ValueError, AttributeError, KeyError) as e:
+            raise MalformedAnswerError(response, op.id, f"{_expected(kind, expects)}: {e}") from None
 
     def call_api(
         self,
@@ -427,6 +425,16 @@ def _decode_schema(schema: Any, response: ApiResponse) -> Any:
     if hasattr(schema, "from_dict"):
         return schema.from_dict(value)
     return value
+
+
+def _expected(kind: str, model: str) -> str:
+    return f"a list of {model}" if kind == "list" else f"a {model} object"
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
 
 
 def _accept(op: Operation) -> str | None:

@@ -138,6 +138,29 @@ def _summarize_body(body: str | None) -> str:
     return text if len(text) <= _BODY_LIMIT else text[:_BODY_LIMIT] + "…"
 
 
+class MalformedAnswerError(ApiException, ApiValueError):
+    """A success answer that does not fit the operation: an empty body where one is expected, JSON
+    of the wrong type, or an object without a field every pinned server version sends. `operation`
+    names the operation and `problem` what was wrong; status, body and the rest as for ApiException."""
+
+    def __init__(self, response: Any, operation: str, problem: str) -> None:
+        self.operation = operation
+        self.problem = problem
+        ApiException.__init__(
+            self,
+            status=response.status,
+            reason=response.reason,
+            body=response.data,
+            headers=dict(response.headers),
+            method=response.method,
+            url=response.url,
+        )
+
+    def _message(self) -> str:
+        where = f"{self.method} {self.url}: " if self.method and self.url else ""
+        return f"{where}({self.status}) the answer to {self.operation} is malformed: {self.problem}"
+
+
 class BadRequestException(ApiException):
     """400: the server rejected the input; `errors` maps field names to messages when it said so."""
 

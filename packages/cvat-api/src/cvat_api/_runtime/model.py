@@ -8,7 +8,7 @@ import enum
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar, TypeVar, Union
 
-from .errors import ApiValueError
+from .errors import ApiAttributeError, ApiValueError
 
 T = TypeVar("T", bound="Model")
 
@@ -52,13 +52,53 @@ class MissingFieldError(ApiValueError):
         return str(self.args[0])
 
 
+class OmittedFieldError(ApiAttributeError):
+    """A field of a model that the server did not send was read.
+
+    `model`, `field`, `object_id` (the object's id if known) and `omitted_by` (the pinned server
+    versions whose schema lacks the field, for a field this build's schema requires; empty for an
+    optional field). An AttributeError, as reading an unset field always was.
+    """
+
+    def __init__(self, model: str, field: str, object_id: Any = None, omitted_by: tuple[str, ...] = ()) -> None:
+        self.model = model
+        self.field = field
+        self.object_id = object_id
+        self.omitted_by = omitted_by
+        super().__init__(field)
+
+    def __str__(self) -> str:
+        from .._generated import SCHEMA_VERSION
+
+        which = f"{self.model} #{self.object_id}" if self.object_id is not None else self.model
+        if self.omitted_by:
+            why = (
+                f"CVAT {', '.join(self.omitted_by)} does not have it (the schema of this build, "
+                f"CVAT {SCHEMA_VERSION}, requires it): the server is probably of such a version"
+            )
+        else:
+            why = "it is optional in the schema, and the server leaves it out when this object has no value for it"
+        return f"{which} has no {self.field!r}: the server did not send it; {why}"
+
+
 class Model:
     """Base of every generated model: mapping-style access, equality, repr, copy by dict."""
 
     __slots__ = ()
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ()
+    # required fields (wire names) that servers of other pinned versions may leave out -> those versions
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {}
     additional_properties: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        """Called only when a field is unset: a clear error naming the model, object and field."""
+        cls = type(self)
+        if name in cls._attr_names:
+            wire = next((w for w, a in cls._wire_to_attr.items() if a == name), name)
+            object_id = getattr(self, "id", None) if name != "id" else None
+            raise OmittedFieldError(cls.__name__, name, object_id, cls._omitted_by.get(wire, ()))
+        raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every generated model overrides it
         raise NotImplementedError

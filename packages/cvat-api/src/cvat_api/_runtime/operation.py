@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Union
 
 if TYPE_CHECKING:
     from .api_client import ApiClient
 
 # A per-call timeout: seconds for connect and read, or a (connect, read) pair; None = the default.
 RequestTimeout = Union[float, tuple[float, float], None]
+
+
+class OfficialOptions(TypedDict, total=False):
+    """Per-call keywords of the official generator that operations accept: `async_req` runs the
+    call on the client's thread pool; the others change nothing (checks and parsing are always on)."""
+
+    async_req: bool
+    _preload_content: bool
+    _return_http_data_only: bool
+    _host_index: int | None
+    _check_input_type: bool
+    _check_return_type: bool
+    _spec_property_naming: bool
+    _check_type: bool
 
 
 @dataclass(frozen=True)
@@ -81,9 +95,11 @@ class ApiBase:
             api_client = ApiClient()
         self.api_client: ApiClient = api_client
 
-    def __getattr__(self, name: str) -> Endpoint:
-        if name.endswith("_endpoint"):
-            op = self._operations.get(name[: -len("_endpoint")])
-            if op is not None:
-                return Endpoint(self, name[: -len("_endpoint")], op)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # the generated classes declare `<method>_endpoint`; other names are errors
+
+        def __getattr__(self, name: str) -> Endpoint:
+            if name.endswith("_endpoint"):
+                op = self._operations.get(name[: -len("_endpoint")])
+                if op is not None:
+                    return Endpoint(self, name[: -len("_endpoint")], op)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.asset_read import AssetRead
@@ -47,6 +50,34 @@ class AssetsApi(ApiBase):
         'destroy': _DESTROY,
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        asset_write_request: AssetWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[AssetRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        asset_write_request: AssetWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -56,7 +87,7 @@ class AssetsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[AssetRead | None, ApiResponse]:
         """POST /api/assets
         Body: AssetWriteRequest as multipart/form-data.
@@ -75,6 +106,30 @@ class AssetsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        uuid: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        uuid: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         uuid: str,
@@ -83,8 +138,8 @@ class AssetsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/assets/{uuid}
         Path: uuid (str).
         Returns: 204 no body.
@@ -102,6 +157,30 @@ class AssetsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        uuid: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        uuid: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         uuid: str,
@@ -110,8 +189,8 @@ class AssetsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/assets/{uuid}
         Path: uuid (str).
         Returns: 200 no body.

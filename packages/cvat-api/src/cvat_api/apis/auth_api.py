@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.login_serializer_ex_request import LoginSerializerExRequest
@@ -94,6 +97,39 @@ class AuthApi(ApiBase):
         'create_signing': _CREATE_SIGNING,
         'retrieve_rules': _RETRIEVE_RULES,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_login_endpoint: Endpoint
+    create_logout_endpoint: Endpoint
+    create_password_change_endpoint: Endpoint
+    create_password_reset_endpoint: Endpoint
+    create_password_reset_confirm_endpoint: Endpoint
+    create_register_endpoint: Endpoint
+    create_signing_endpoint: Endpoint
+    retrieve_rules_endpoint: Endpoint
+
+    @overload
+    def create_login(
+        self,
+        login_serializer_ex_request: LoginSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Token, ApiResponse]: ...
+
+    @overload
+    def create_login(
+        self,
+        login_serializer_ex_request: LoginSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create_login(
         self,
@@ -103,7 +139,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Token | None, ApiResponse]:
         """POST /api/auth/login
         Body: LoginSerializerExRequest as application/json.
@@ -122,6 +158,28 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_logout(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RestAuthDetail, ApiResponse]: ...
+
+    @overload
+    def create_logout(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_logout(
         self,
         *,
@@ -129,7 +187,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RestAuthDetail | None, ApiResponse]:
         """POST /api/auth/logout
         Returns: 200 RestAuthDetail.
@@ -147,6 +205,30 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_password_change(
+        self,
+        password_change_request: PasswordChangeRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RestAuthDetail, ApiResponse]: ...
+
+    @overload
+    def create_password_change(
+        self,
+        password_change_request: PasswordChangeRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_password_change(
         self,
         password_change_request: PasswordChangeRequest | Mapping[str, Any],
@@ -155,7 +237,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RestAuthDetail | None, ApiResponse]:
         """POST /api/auth/password/change
         Body: PasswordChangeRequest as application/json.
@@ -174,6 +256,30 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_password_reset(
+        self,
+        password_reset_serializer_ex_request: PasswordResetSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RestAuthDetail, ApiResponse]: ...
+
+    @overload
+    def create_password_reset(
+        self,
+        password_reset_serializer_ex_request: PasswordResetSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_password_reset(
         self,
         password_reset_serializer_ex_request: PasswordResetSerializerExRequest | Mapping[str, Any],
@@ -182,7 +288,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RestAuthDetail | None, ApiResponse]:
         """POST /api/auth/password/reset
         Body: PasswordResetSerializerExRequest as application/json.
@@ -201,6 +307,30 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_password_reset_confirm(
+        self,
+        password_reset_confirm_request: PasswordResetConfirmRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RestAuthDetail, ApiResponse]: ...
+
+    @overload
+    def create_password_reset_confirm(
+        self,
+        password_reset_confirm_request: PasswordResetConfirmRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_password_reset_confirm(
         self,
         password_reset_confirm_request: PasswordResetConfirmRequest | Mapping[str, Any],
@@ -209,7 +339,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RestAuthDetail | None, ApiResponse]:
         """POST /api/auth/password/reset/confirm
         Body: PasswordResetConfirmRequest as application/json.
@@ -228,6 +358,30 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_register(
+        self,
+        register_serializer_ex_request: RegisterSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RegisterSerializerEx, ApiResponse]: ...
+
+    @overload
+    def create_register(
+        self,
+        register_serializer_ex_request: RegisterSerializerExRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_register(
         self,
         register_serializer_ex_request: RegisterSerializerExRequest | Mapping[str, Any],
@@ -236,7 +390,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RegisterSerializerEx | None, ApiResponse]:
         """POST /api/auth/register
         Body: RegisterSerializerExRequest as application/json.
@@ -255,6 +409,30 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_signing(
+        self,
+        signing_request: SigningRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def create_signing(
+        self,
+        signing_request: SigningRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_signing(
         self,
         signing_request: SigningRequest | Mapping[str, Any],
@@ -263,7 +441,7 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """POST /api/auth/signing
         Body: SigningRequest as application/json.
@@ -282,6 +460,28 @@ class AuthApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_rules(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_rules(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_rules(
         self,
         *,
@@ -289,8 +489,8 @@ class AuthApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/auth/rules
         Returns: 200 no body.
         """

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.cloud_storage_content import CloudStorageContent
@@ -100,6 +103,46 @@ class CloudstoragesApi(ApiBase):
         'retrieve_preview': _RETRIEVE_PREVIEW,
         'retrieve_status': _RETRIEVE_STATUS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+    retrieve_actions_endpoint: Endpoint
+    retrieve_content_v2_endpoint: Endpoint
+    retrieve_preview_endpoint: Endpoint
+    retrieve_status_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        cloud_storage_write_request: CloudStorageWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[CloudStorageRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        cloud_storage_write_request: CloudStorageWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -112,7 +155,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[CloudStorageRead | None, ApiResponse]:
         """POST /api/cloudstorages
         Query: org (str, optional), org_id (int, optional).
@@ -133,6 +176,30 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -141,8 +208,8 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/cloudstorages/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -159,6 +226,54 @@ class CloudstoragesApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        credentials_type: CloudstoragesListCredentialsType | str | None = None,
+        filter: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        provider_type: CloudstoragesListProviderType | str | None = None,
+        resource: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedCloudStorageReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        credentials_type: CloudstoragesListCredentialsType | str | None = None,
+        filter: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        provider_type: CloudstoragesListProviderType | str | None = None,
+        resource: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -180,7 +295,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedCloudStorageReadList | None, ApiResponse]:
         """GET /api/cloudstorages
         Query: credentials_type (CloudstoragesListCredentialsType, optional), filter (str,
@@ -204,6 +319,32 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_cloud_storage_write_request: PatchedCloudStorageWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[CloudStorageRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_cloud_storage_write_request: PatchedCloudStorageWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -213,7 +354,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[CloudStorageRead | None, ApiResponse]:
         """PATCH /api/cloudstorages/{id}
         Path: id (int).
@@ -233,6 +374,30 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[CloudStorageRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -241,7 +406,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[CloudStorageRead | None, ApiResponse]:
         """GET /api/cloudstorages/{id}
         Path: id (int).
@@ -260,6 +425,30 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_actions(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def retrieve_actions(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_actions(
         self,
         id: int,
@@ -268,7 +457,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """GET /api/cloudstorages/{id}/actions
         Path: id (int).
@@ -287,6 +476,38 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_content_v2(
+        self,
+        id: int,
+        *,
+        manifest_path: str | None = None,
+        next_token: str | None = None,
+        page_size: int | None = None,
+        prefix: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[CloudStorageContent, ApiResponse]: ...
+
+    @overload
+    def retrieve_content_v2(
+        self,
+        id: int,
+        *,
+        manifest_path: str | None = None,
+        next_token: str | None = None,
+        page_size: int | None = None,
+        prefix: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_content_v2(
         self,
         id: int,
@@ -299,7 +520,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[CloudStorageContent | None, ApiResponse]:
         """GET /api/cloudstorages/{id}/content-v2
         Path: id (int).
@@ -320,6 +541,30 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_preview(
         self,
         id: int,
@@ -328,8 +573,8 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/cloudstorages/{id}/preview
         Path: id (int).
         Returns: 200 no body, 400 no body, 404 no body.
@@ -347,6 +592,30 @@ class CloudstoragesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_status(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def retrieve_status(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_status(
         self,
         id: int,
@@ -355,7 +624,7 @@ class CloudstoragesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """GET /api/cloudstorages/{id}/status
         Path: id (int).

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.consensus_merge_create_request import ConsensusMergeCreateRequest
@@ -58,6 +61,35 @@ class ConsensusApi(ApiBase):
         'partial_update_settings': _PARTIAL_UPDATE_SETTINGS,
         'retrieve_settings': _RETRIEVE_SETTINGS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_merge_endpoint: Endpoint
+    list_settings_endpoint: Endpoint
+    partial_update_settings_endpoint: Endpoint
+    retrieve_settings_endpoint: Endpoint
+
+    @overload
+    def create_merge(
+        self,
+        *,
+        consensus_merge_create_request: ConsensusMergeCreateRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_merge(
+        self,
+        *,
+        consensus_merge_create_request: ConsensusMergeCreateRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create_merge(
         self,
@@ -67,7 +99,7 @@ class ConsensusApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/consensus/merges
         Body: ConsensusMergeCreateRequest as application/json, optional.
@@ -86,6 +118,44 @@ class ConsensusApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_settings(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedConsensusSettingsList, ApiResponse]: ...
+
+    @overload
+    def list_settings(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_settings(
         self,
         *,
@@ -101,7 +171,7 @@ class ConsensusApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedConsensusSettingsList | None, ApiResponse]:
         """GET /api/consensus/settings
         Query: filter (str, optional), org (str, optional), org_id (int, optional), page (int,
@@ -122,6 +192,32 @@ class ConsensusApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_settings(
+        self,
+        id: int,
+        *,
+        patched_consensus_settings_request: PatchedConsensusSettingsRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ConsensusSettings, ApiResponse]: ...
+
+    @overload
+    def partial_update_settings(
+        self,
+        id: int,
+        *,
+        patched_consensus_settings_request: PatchedConsensusSettingsRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_settings(
         self,
         id: int,
@@ -131,7 +227,7 @@ class ConsensusApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ConsensusSettings | None, ApiResponse]:
         """PATCH /api/consensus/settings/{id}
         Path: id (int).
@@ -151,6 +247,30 @@ class ConsensusApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_settings(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ConsensusSettings, ApiResponse]: ...
+
+    @overload
+    def retrieve_settings(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_settings(
         self,
         id: int,
@@ -159,7 +279,7 @@ class ConsensusApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ConsensusSettings | None, ApiResponse]:
         """GET /api/consensus/settings/{id}
         Path: id (int).

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.client_events import ClientEvents
@@ -51,6 +54,40 @@ class EventsApi(ApiBase):
         'create_export': _CREATE_EXPORT,
         'list': _LIST,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    create_export_endpoint: Endpoint
+    list_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        client_events_request: ClientEventsRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ClientEvents, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        client_events_request: ClientEventsRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -63,7 +100,7 @@ class EventsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ClientEvents | None, ApiResponse]:
         """POST /api/events
         Query: org (str, optional), org_id (int, optional).
@@ -84,6 +121,48 @@ class EventsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_export(
+        self,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        _from: datetime.datetime | str | None = None,
+        job_id: int | None = None,
+        location: EventsCreateExportLocation | str | None = None,
+        org_id: int | None = None,
+        project_id: int | None = None,
+        task_id: int | None = None,
+        to: datetime.datetime | str | None = None,
+        user_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_export(
+        self,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        _from: datetime.datetime | str | None = None,
+        job_id: int | None = None,
+        location: EventsCreateExportLocation | str | None = None,
+        org_id: int | None = None,
+        project_id: int | None = None,
+        task_id: int | None = None,
+        to: datetime.datetime | str | None = None,
+        user_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_export(
         self,
         *,
@@ -101,7 +180,7 @@ class EventsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/events/export
         Query: cloud_storage_id (int, optional), filename (str, optional), from (datetime.datetime,
@@ -123,6 +202,48 @@ class EventsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list(
+        self,
+        *,
+        action: EventsListAction | str | None = None,
+        filename: str | None = None,
+        _from: datetime.datetime | str | None = None,
+        job_id: int | None = None,
+        org_id: int | None = None,
+        project_id: int | None = None,
+        query_id: str | None = None,
+        task_id: int | None = None,
+        to: datetime.datetime | str | None = None,
+        user_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        action: EventsListAction | str | None = None,
+        filename: str | None = None,
+        _from: datetime.datetime | str | None = None,
+        job_id: int | None = None,
+        org_id: int | None = None,
+        project_id: int | None = None,
+        query_id: str | None = None,
+        task_id: int | None = None,
+        to: datetime.datetime | str | None = None,
+        user_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list(
         self,
         *,
@@ -140,8 +261,8 @@ class EventsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/events (deprecated)
         Query: action (EventsListAction, optional), filename (str, optional), from
             (datetime.datetime, optional), job_id (int, optional), org_id (int, optional),

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.accept_invitation_read import AcceptInvitationRead
@@ -90,6 +93,39 @@ class InvitationsApi(ApiBase):
         'resend': _RESEND,
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    accept_endpoint: Endpoint
+    create_endpoint: Endpoint
+    decline_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    resend_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def accept(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[AcceptInvitationRead, ApiResponse]: ...
+
+    @overload
+    def accept(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def accept(
         self,
@@ -99,7 +135,7 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[AcceptInvitationRead | None, ApiResponse]:
         """POST /api/invitations/{key}/accept
         Path: key (str).
@@ -118,6 +154,36 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create(
+        self,
+        invitation_write_request: InvitationWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[InvitationRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        invitation_write_request: InvitationWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create(
         self,
         invitation_write_request: InvitationWriteRequest | Mapping[str, Any],
@@ -129,7 +195,7 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[InvitationRead | None, ApiResponse]:
         """POST /api/invitations
         Query: org (str, optional), org_id (int, optional).
@@ -150,6 +216,30 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def decline(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def decline(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def decline(
         self,
         key: str,
@@ -158,8 +248,8 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """POST /api/invitations/{key}/decline
         Path: key (str).
         Returns: 204 no body.
@@ -177,6 +267,30 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         key: str,
@@ -185,8 +299,8 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/invitations/{key}
         Path: key (str).
         Returns: 204 no body.
@@ -204,6 +318,46 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedInvitationReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list(
         self,
         *,
@@ -220,7 +374,7 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedInvitationReadList | None, ApiResponse]:
         """GET /api/invitations
         Query: filter (str, optional), org (str, optional), org_id (int, optional), owner (str,
@@ -242,6 +396,32 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        key: str,
+        *,
+        patched_invitation_write_request: PatchedInvitationWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[InvitationRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        key: str,
+        *,
+        patched_invitation_write_request: PatchedInvitationWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         key: str,
@@ -251,7 +431,7 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[InvitationRead | None, ApiResponse]:
         """PATCH /api/invitations/{key}
         Path: key (str).
@@ -271,6 +451,30 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def resend(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def resend(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def resend(
         self,
         key: str,
@@ -279,8 +483,8 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """POST /api/invitations/{key}/resend
         Path: key (str).
         Returns: 204 no body, 400 no body.
@@ -298,6 +502,30 @@ class InvitationsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[InvitationRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        key: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         key: str,
@@ -306,7 +534,7 @@ class InvitationsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[InvitationRead | None, ApiResponse]:
         """GET /api/invitations/{key}
         Path: key (str).

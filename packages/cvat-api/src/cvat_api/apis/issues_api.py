@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.issue_read import IssueRead
@@ -65,6 +68,42 @@ class IssuesApi(ApiBase):
         'partial_update': _PARTIAL_UPDATE,
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        issue_write_request: IssueWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[IssueRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        issue_write_request: IssueWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -77,7 +116,7 @@ class IssuesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[IssueRead | None, ApiResponse]:
         """POST /api/issues
         Query: org (str, optional), org_id (int, optional).
@@ -98,6 +137,30 @@ class IssuesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -106,8 +169,8 @@ class IssuesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/issues/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -124,6 +187,56 @@ class IssuesApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        filter: str | None = None,
+        frame_id: int | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        resolved: bool | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedIssueReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        filter: str | None = None,
+        frame_id: int | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        resolved: bool | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -146,7 +259,7 @@ class IssuesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedIssueReadList | None, ApiResponse]:
         """GET /api/issues
         Query: assignee (str, optional), filter (str, optional), frame_id (int, optional), job_id
@@ -169,6 +282,32 @@ class IssuesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_issue_write_request: PatchedIssueWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[IssueRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_issue_write_request: PatchedIssueWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -178,7 +317,7 @@ class IssuesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[IssueRead | None, ApiResponse]:
         """PATCH /api/issues/{id}
         Path: id (int).
@@ -198,6 +337,30 @@ class IssuesApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[IssueRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -206,7 +369,7 @@ class IssuesApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[IssueRead | None, ApiResponse]:
         """GET /api/issues/{id}
         Path: id (int).

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.annotation_file_request import AnnotationFileRequest
@@ -180,6 +183,48 @@ class JobsApi(ApiBase):
         'retrieve_validation_layout': _RETRIEVE_VALIDATION_LAYOUT,
         'update_annotations': _UPDATE_ANNOTATIONS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    create_annotations_endpoint: Endpoint
+    create_dataset_export_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    destroy_annotations_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    partial_update_annotations_endpoint: Endpoint
+    partial_update_data_meta_endpoint: Endpoint
+    partial_update_validation_layout_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+    retrieve_annotations_endpoint: Endpoint
+    retrieve_data_endpoint: Endpoint
+    retrieve_data_meta_endpoint: Endpoint
+    retrieve_preview_endpoint: Endpoint
+    retrieve_validation_layout_endpoint: Endpoint
+    update_annotations_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        job_write_request: JobWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[JobRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        job_write_request: JobWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -189,7 +234,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[JobRead | None, ApiResponse]:
         """POST /api/jobs
         Body: JobWriteRequest as application/json.
@@ -208,6 +253,42 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_annotations(
+        self,
+        id: int,
+        *,
+        annotation_file_request: AnnotationFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: JobsCreateAnnotationsLocation | str | None = None,
+        use_default_location: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId | None, ApiResponse]: ...
+
+    @overload
+    def create_annotations(
+        self,
+        id: int,
+        *,
+        annotation_file_request: AnnotationFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: JobsCreateAnnotationsLocation | str | None = None,
+        use_default_location: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_annotations(
         self,
         id: int,
@@ -222,8 +303,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[RqId | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId | None | None, ApiResponse]:
         """POST /api/jobs/{id}/annotations/
         Path: id (int).
         Query: cloud_storage_id (int, optional), filename (str, optional), format (str, optional),
@@ -245,6 +326,40 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: JobsCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: JobsCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_dataset_export(
         self,
         format: str,
@@ -258,7 +373,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/jobs/{id}/dataset/export
         Path: id (int).
@@ -279,6 +394,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -287,8 +426,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/jobs/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -306,6 +445,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy_annotations(
         self,
         id: int,
@@ -314,8 +477,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/jobs/{id}/annotations/
         Path: id (int).
         Returns: 204 no body.
@@ -332,6 +495,64 @@ class JobsApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        dimension: JobsListDimension | str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_job_id: int | None = None,
+        project_id: int | None = None,
+        project_name: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        stage: JobsListStage | str | None = None,
+        state: JobsListState | str | None = None,
+        task_id: int | None = None,
+        task_name: str | None = None,
+        type: JobsListType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedJobReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        dimension: JobsListDimension | str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_job_id: int | None = None,
+        project_id: int | None = None,
+        project_name: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        stage: JobsListStage | str | None = None,
+        state: JobsListState | str | None = None,
+        task_id: int | None = None,
+        task_name: str | None = None,
+        type: JobsListType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -358,7 +579,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedJobReadList | None, ApiResponse]:
         """GET /api/jobs
         Query: assignee (str, optional), dimension (JobsListDimension, optional), filter (str,
@@ -383,6 +604,32 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_job_write_request: PatchedJobWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[JobRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_job_write_request: PatchedJobWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -392,7 +639,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[JobRead | None, ApiResponse]:
         """PATCH /api/jobs/{id}
         Path: id (int).
@@ -412,6 +659,34 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_annotations(
+        self,
+        action: JobsPartialUpdateAnnotationsAction | str,
+        id: int,
+        *,
+        patched_labeled_data_request: PatchedLabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def partial_update_annotations(
+        self,
+        action: JobsPartialUpdateAnnotationsAction | str,
+        id: int,
+        *,
+        patched_labeled_data_request: PatchedLabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_annotations(
         self,
         action: JobsPartialUpdateAnnotationsAction | str,
@@ -422,8 +697,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """PATCH /api/jobs/{id}/annotations/
         Path: id (int).
         Query: action (JobsPartialUpdateAnnotationsAction).
@@ -443,6 +718,32 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_data_meta(
+        self,
+        id: int,
+        *,
+        patched_job_data_meta_write_request: PatchedJobDataMetaWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[DataMetaRead, ApiResponse]: ...
+
+    @overload
+    def partial_update_data_meta(
+        self,
+        id: int,
+        *,
+        patched_job_data_meta_write_request: PatchedJobDataMetaWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_data_meta(
         self,
         id: int,
@@ -452,7 +753,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[DataMetaRead | None, ApiResponse]:
         """PATCH /api/jobs/{id}/data/meta
         Path: id (int).
@@ -472,6 +773,32 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_validation_layout(
+        self,
+        id: int,
+        *,
+        patched_job_validation_layout_write_request: PatchedJobValidationLayoutWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[JobValidationLayoutRead, ApiResponse]: ...
+
+    @overload
+    def partial_update_validation_layout(
+        self,
+        id: int,
+        *,
+        patched_job_validation_layout_write_request: PatchedJobValidationLayoutWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_validation_layout(
         self,
         id: int,
@@ -481,7 +808,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[JobValidationLayoutRead | None, ApiResponse]:
         """PATCH /api/jobs/{id}/validation_layout
         Path: id (int).
@@ -501,6 +828,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[JobRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -509,7 +860,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[JobRead | None, ApiResponse]:
         """GET /api/jobs/{id}
         Path: id (int).
@@ -528,6 +879,40 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_annotations(
+        self,
+        id: int,
+        *,
+        action: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: JobsRetrieveAnnotationsLocation | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[LabeledData, ApiResponse]: ...
+
+    @overload
+    def retrieve_annotations(
+        self,
+        id: int,
+        *,
+        action: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: JobsRetrieveAnnotationsLocation | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_annotations(
         self,
         id: int,
@@ -541,7 +926,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[LabeledData | None, ApiResponse]:
         """GET /api/jobs/{id}/annotations/
         Path: id (int).
@@ -562,6 +947,38 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_data(
+        self,
+        id: int,
+        *,
+        index: int | None = None,
+        number: int | None = None,
+        quality: JobsRetrieveDataQuality | str | None = None,
+        type: JobsRetrieveDataType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[bytes, ApiResponse]: ...
+
+    @overload
+    def retrieve_data(
+        self,
+        id: int,
+        *,
+        index: int | None = None,
+        number: int | None = None,
+        quality: JobsRetrieveDataQuality | str | None = None,
+        type: JobsRetrieveDataType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_data(
         self,
         id: int,
@@ -574,7 +991,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[bytes | None, ApiResponse]:
         """GET /api/jobs/{id}/data
         Path: id (int).
@@ -595,6 +1012,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_data_meta(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[DataMetaRead, ApiResponse]: ...
+
+    @overload
+    def retrieve_data_meta(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_data_meta(
         self,
         id: int,
@@ -603,7 +1044,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[DataMetaRead | None, ApiResponse]:
         """GET /api/jobs/{id}/data/meta
         Path: id (int).
@@ -622,6 +1063,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_preview(
         self,
         id: int,
@@ -630,8 +1095,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/jobs/{id}/preview
         Path: id (int).
         Returns: 200 no body.
@@ -649,6 +1114,30 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_validation_layout(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[JobValidationLayoutRead, ApiResponse]: ...
+
+    @overload
+    def retrieve_validation_layout(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_validation_layout(
         self,
         id: int,
@@ -657,7 +1146,7 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[JobValidationLayoutRead | None, ApiResponse]:
         """GET /api/jobs/{id}/validation_layout
         Path: id (int).
@@ -676,6 +1165,32 @@ class JobsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def update_annotations(
+        self,
+        id: int,
+        *,
+        labeled_data_request: LabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def update_annotations(
+        self,
+        id: int,
+        *,
+        labeled_data_request: LabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def update_annotations(
         self,
         id: int,
@@ -685,8 +1200,8 @@ class JobsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """PUT /api/jobs/{id}/annotations/
         Path: id (int).
         Body: LabeledDataRequest as application/json or multipart/form-data, optional.

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.label import Label
@@ -57,6 +60,35 @@ class LabelsApi(ApiBase):
         'partial_update': _PARTIAL_UPDATE,
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def destroy(
         self,
@@ -66,8 +98,8 @@ class LabelsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/labels/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -84,6 +116,60 @@ class LabelsApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        color: str | None = None,
+        filter: str | None = None,
+        job_id: int | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent: str | None = None,
+        parent_id: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        type: LabelsListType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedLabelList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        color: str | None = None,
+        filter: str | None = None,
+        job_id: int | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent: str | None = None,
+        parent_id: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        type: LabelsListType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -108,7 +194,7 @@ class LabelsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedLabelList | None, ApiResponse]:
         """GET /api/labels
         Query: color (str, optional), filter (str, optional), job_id (int, optional), name (str,
@@ -132,6 +218,32 @@ class LabelsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_label_request: PatchedLabelRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Label, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_label_request: PatchedLabelRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -141,7 +253,7 @@ class LabelsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Label | None, ApiResponse]:
         """PATCH /api/labels/{id}
         Path: id (int).
@@ -161,6 +273,30 @@ class LabelsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Label, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -169,7 +305,7 @@ class LabelsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Label | None, ApiResponse]:
         """GET /api/labels/{id}
         Path: id (int).

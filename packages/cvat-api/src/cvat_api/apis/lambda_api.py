@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.function_call import FunctionCall
@@ -80,6 +83,40 @@ class LambdaApi(ApiBase):
         'retrieve_functions': _RETRIEVE_FUNCTIONS,
         'retrieve_requests': _RETRIEVE_REQUESTS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_functions_endpoint: Endpoint
+    create_requests_endpoint: Endpoint
+    delete_requests_endpoint: Endpoint
+    list_functions_endpoint: Endpoint
+    list_requests_endpoint: Endpoint
+    retrieve_functions_endpoint: Endpoint
+    retrieve_requests_endpoint: Endpoint
+
+    @overload
+    def create_functions(
+        self,
+        func_id: str,
+        *,
+        online_function_call_request: OnlineFunctionCallRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def create_functions(
+        self,
+        func_id: str,
+        *,
+        online_function_call_request: OnlineFunctionCallRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create_functions(
         self,
@@ -90,8 +127,8 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """POST /api/lambda/functions/{func_id}
         Path: func_id (str).
         Body: OnlineFunctionCallRequest as application/json, optional.
@@ -110,6 +147,36 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_requests(
+        self,
+        function_call_request: FunctionCallRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[FunctionCall, ApiResponse]: ...
+
+    @overload
+    def create_requests(
+        self,
+        function_call_request: FunctionCallRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_requests(
         self,
         function_call_request: FunctionCallRequest | Mapping[str, Any],
@@ -121,7 +188,7 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[FunctionCall | None, ApiResponse]:
         """POST /api/lambda/requests
         Query: org (str, optional), org_id (int, optional).
@@ -142,6 +209,30 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def delete_requests(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def delete_requests(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def delete_requests(
         self,
         id: str,
@@ -150,8 +241,8 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/lambda/requests/{id}
         Path: id (str).
         Returns: 204 no body.
@@ -169,6 +260,28 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_functions(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def list_functions(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_functions(
         self,
         *,
@@ -176,8 +289,8 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/lambda/functions
         Returns: 200 no body.
         """
@@ -194,6 +307,28 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_requests(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[list[FunctionCall], ApiResponse]: ...
+
+    @overload
+    def list_requests(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_requests(
         self,
         *,
@@ -201,7 +336,7 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[list[FunctionCall] | None, ApiResponse]:
         """GET /api/lambda/requests
         Returns: 200 list[FunctionCall].
@@ -219,6 +354,30 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_functions(
+        self,
+        func_id: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def retrieve_functions(
+        self,
+        func_id: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_functions(
         self,
         func_id: str,
@@ -227,7 +386,7 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """GET /api/lambda/functions/{func_id}
         Path: func_id (str).
@@ -246,6 +405,30 @@ class LambdaApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_requests(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[FunctionCall, ApiResponse]: ...
+
+    @overload
+    def retrieve_requests(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_requests(
         self,
         id: str,
@@ -254,7 +437,7 @@ class LambdaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[FunctionCall | None, ApiResponse]:
         """GET /api/lambda/requests/{id}
         Path: id (str).

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.dataset_file_request import DatasetFileRequest
@@ -113,6 +116,47 @@ class ProjectsApi(ApiBase):
         'retrieve': _RETRIEVE,
         'retrieve_preview': _RETRIEVE_PREVIEW,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    create_backup_endpoint: Endpoint
+    create_backup_export_endpoint: Endpoint
+    create_dataset_endpoint: Endpoint
+    create_dataset_export_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+    retrieve_preview_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        project_write_request: ProjectWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ProjectRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        project_write_request: ProjectWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -125,7 +169,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ProjectRead | None, ApiResponse]:
         """POST /api/projects
         Query: org (str, optional), org_id (int, optional).
@@ -146,6 +190,42 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_backup(
+        self,
+        *,
+        project_file_request: ProjectFileRequest | Mapping[str, Any] | None = None,
+        x_organization: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateBackupLocation | str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_backup(
+        self,
+        *,
+        project_file_request: ProjectFileRequest | Mapping[str, Any] | None = None,
+        x_organization: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateBackupLocation | str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_backup(
         self,
         *,
@@ -160,7 +240,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/projects/backup/
         Query: cloud_storage_id (int, optional), filename (str, optional), location
@@ -182,6 +262,36 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_backup_export(
+        self,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateBackupExportLocation | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_backup_export(
+        self,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateBackupExportLocation | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_backup_export(
         self,
         id: int,
@@ -193,7 +303,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/projects/{id}/backup/export
         Path: id (int).
@@ -214,6 +324,40 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_dataset(
+        self,
+        id: int,
+        *,
+        dataset_file_request: DatasetFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: ProjectsCreateDatasetLocation | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_dataset(
+        self,
+        id: int,
+        *,
+        dataset_file_request: DatasetFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: ProjectsCreateDatasetLocation | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_dataset(
         self,
         id: int,
@@ -227,7 +371,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/projects/{id}/dataset/
         Path: id (int).
@@ -249,6 +393,40 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: ProjectsCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_dataset_export(
         self,
         format: str,
@@ -262,7 +440,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/projects/{id}/dataset/export
         Path: id (int).
@@ -283,6 +461,30 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -291,8 +493,8 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/projects/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -309,6 +511,52 @@ class ProjectsApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        filter: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        status: ProjectsListStatus | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedProjectReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        filter: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        status: ProjectsListStatus | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -329,7 +577,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedProjectReadList | None, ApiResponse]:
         """GET /api/projects
         Query: assignee (str, optional), filter (str, optional), name (str, optional), org (str,
@@ -352,6 +600,32 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_project_write_request: PatchedProjectWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ProjectRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_project_write_request: PatchedProjectWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -361,7 +635,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ProjectRead | None, ApiResponse]:
         """PATCH /api/projects/{id}
         Path: id (int).
@@ -381,6 +655,30 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[ProjectRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -389,7 +687,7 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[ProjectRead | None, ApiResponse]:
         """GET /api/projects/{id}
         Path: id (int).
@@ -408,6 +706,30 @@ class ProjectsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_preview(
         self,
         id: int,
@@ -416,8 +738,8 @@ class ProjectsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/projects/{id}/preview
         Path: id (int).
         Returns: 200 no body, 404 no body.

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.paginated_annotation_conflict_list import PaginatedAnnotationConflictList
@@ -97,6 +100,41 @@ class QualityApi(ApiBase):
         'retrieve_report_data': _RETRIEVE_REPORT_DATA,
         'retrieve_settings': _RETRIEVE_SETTINGS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_report_endpoint: Endpoint
+    list_conflicts_endpoint: Endpoint
+    list_reports_endpoint: Endpoint
+    list_settings_endpoint: Endpoint
+    partial_update_settings_endpoint: Endpoint
+    retrieve_report_endpoint: Endpoint
+    retrieve_report_data_endpoint: Endpoint
+    retrieve_settings_endpoint: Endpoint
+
+    @overload
+    def create_report(
+        self,
+        *,
+        quality_report_create_request: QualityReportCreateRequest | Mapping[str, Any] | None = None,
+        rq_id: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[QualityReport | RqId, ApiResponse]: ...
+
+    @overload
+    def create_report(
+        self,
+        *,
+        quality_report_create_request: QualityReportCreateRequest | Mapping[str, Any] | None = None,
+        rq_id: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create_report(
         self,
@@ -107,7 +145,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[QualityReport | RqId | None, ApiResponse]:
         """POST /api/quality/reports
         Query: rq_id (str, optional).
@@ -126,6 +164,56 @@ class QualityApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list_conflicts(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        frame: int | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        report_id: int | None = None,
+        severity: QualityListConflictsSeverity | str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        type: QualityListConflictsType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedAnnotationConflictList, ApiResponse]: ...
+
+    @overload
+    def list_conflicts(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        frame: int | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        report_id: int | None = None,
+        severity: QualityListConflictsSeverity | str | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        type: QualityListConflictsType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list_conflicts(
         self,
@@ -148,7 +236,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedAnnotationConflictList | None, ApiResponse]:
         """GET /api/quality/conflicts
         Query: filter (str, optional), frame (int, optional), job_id (int, optional), org (str,
@@ -172,6 +260,52 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_reports(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_id: int | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        target: QualityListReportsTarget | str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedQualityReportList, ApiResponse]: ...
+
+    @overload
+    def list_reports(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_id: int | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        target: QualityListReportsTarget | str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_reports(
         self,
         *,
@@ -191,7 +325,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedQualityReportList | None, ApiResponse]:
         """GET /api/quality/reports
         Query: filter (str, optional), job_id (int, optional), org (str, optional), org_id (int,
@@ -214,6 +348,50 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_settings(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        inherit: bool | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_type: QualityListSettingsParentType | str | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedQualitySettingsList, ApiResponse]: ...
+
+    @overload
+    def list_settings(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        inherit: bool | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        parent_type: QualityListSettingsParentType | str | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_settings(
         self,
         *,
@@ -232,7 +410,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedQualitySettingsList | None, ApiResponse]:
         """GET /api/quality/settings
         Query: filter (str, optional), inherit (bool, optional), org (str, optional), org_id (int,
@@ -255,6 +433,32 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_settings(
+        self,
+        id: int,
+        *,
+        patched_quality_settings_request: PatchedQualitySettingsRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[QualitySettings, ApiResponse]: ...
+
+    @overload
+    def partial_update_settings(
+        self,
+        id: int,
+        *,
+        patched_quality_settings_request: PatchedQualitySettingsRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_settings(
         self,
         id: int,
@@ -264,7 +468,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[QualitySettings | None, ApiResponse]:
         """PATCH /api/quality/settings/{id}
         Path: id (int).
@@ -284,6 +488,30 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_report(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[QualityReport, ApiResponse]: ...
+
+    @overload
+    def retrieve_report(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_report(
         self,
         id: int,
@@ -292,7 +520,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[QualityReport | None, ApiResponse]:
         """GET /api/quality/reports/{id}
         Path: id (int).
@@ -311,6 +539,30 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_report_data(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def retrieve_report_data(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_report_data(
         self,
         id: int,
@@ -319,7 +571,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """GET /api/quality/reports/{id}/data
         Path: id (int).
@@ -338,6 +590,30 @@ class QualityApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_settings(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[QualitySettings, ApiResponse]: ...
+
+    @overload
+    def retrieve_settings(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_settings(
         self,
         id: int,
@@ -346,7 +622,7 @@ class QualityApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[QualitySettings | None, ApiResponse]:
         """GET /api/quality/settings/{id}
         Path: id (int).

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.paginated_request_list import PaginatedRequestList
@@ -48,6 +51,34 @@ class RequestsApi(ApiBase):
         'list': _LIST,
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_cancel_endpoint: Endpoint
+    list_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def create_cancel(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def create_cancel(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create_cancel(
         self,
@@ -57,8 +88,8 @@ class RequestsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """POST /api/requests/{id}/cancel
         Path: id (str).
         Returns: 200 no body.
@@ -75,6 +106,54 @@ class RequestsApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        action: str | None = None,
+        filter: str | None = None,
+        format: str | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        status: RequestsListStatus | str | None = None,
+        subresource: str | None = None,
+        target: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedRequestList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        action: str | None = None,
+        filter: str | None = None,
+        format: str | None = None,
+        job_id: int | None = None,
+        org: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        sort: str | None = None,
+        status: RequestsListStatus | str | None = None,
+        subresource: str | None = None,
+        target: str | None = None,
+        task_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -96,7 +175,7 @@ class RequestsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedRequestList | None, ApiResponse]:
         """GET /api/requests
         Query: action (str, optional), filter (str, optional), format (str, optional), job_id (int,
@@ -118,6 +197,30 @@ class RequestsApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Request, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: str,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: str,
@@ -126,7 +229,7 @@ class RequestsApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Request | None, ApiResponse]:
         """GET /api/requests/{id}
         Path: id (str).

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.schema_retrieve_lang import SchemaRetrieveLang
@@ -31,6 +34,34 @@ class SchemaApi(ApiBase):
     _operations = {
         'retrieve': _RETRIEVE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    retrieve_endpoint: Endpoint
+
+    @overload
+    def retrieve(
+        self,
+        *,
+        lang: SchemaRetrieveLang | str | None = None,
+        scheme: SchemaRetrieveScheme | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Any, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        *,
+        lang: SchemaRetrieveLang | str | None = None,
+        scheme: SchemaRetrieveScheme | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def retrieve(
         self,
@@ -41,7 +72,7 @@ class SchemaApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Any | None, ApiResponse]:
         """GET /api/schema/
         Query: lang (SchemaRetrieveLang, optional), scheme (SchemaRetrieveScheme, optional).

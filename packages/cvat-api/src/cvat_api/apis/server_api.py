@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.about import About
@@ -57,6 +60,37 @@ class ServerApi(ApiBase):
         'retrieve_annotation_formats': _RETRIEVE_ANNOTATION_FORMATS,
         'retrieve_plugins': _RETRIEVE_PLUGINS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    list_share_endpoint: Endpoint
+    retrieve_about_endpoint: Endpoint
+    retrieve_annotation_formats_endpoint: Endpoint
+    retrieve_plugins_endpoint: Endpoint
+
+    @overload
+    def list_share(
+        self,
+        *,
+        directory: str | None = None,
+        search: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[list[FileInfo], ApiResponse]: ...
+
+    @overload
+    def list_share(
+        self,
+        *,
+        directory: str | None = None,
+        search: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list_share(
         self,
@@ -67,7 +101,7 @@ class ServerApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[list[FileInfo] | None, ApiResponse]:
         """GET /api/server/share
         Query: directory (str, optional), search (str, optional).
@@ -86,6 +120,28 @@ class ServerApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_about(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[About, ApiResponse]: ...
+
+    @overload
+    def retrieve_about(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_about(
         self,
         *,
@@ -93,7 +149,7 @@ class ServerApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[About | None, ApiResponse]:
         """GET /api/server/about
         Returns: 200 About.
@@ -111,6 +167,28 @@ class ServerApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_annotation_formats(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[DatasetFormats, ApiResponse]: ...
+
+    @overload
+    def retrieve_annotation_formats(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_annotation_formats(
         self,
         *,
@@ -118,7 +196,7 @@ class ServerApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[DatasetFormats | None, ApiResponse]:
         """GET /api/server/annotation/formats
         Returns: 200 DatasetFormats.
@@ -136,6 +214,28 @@ class ServerApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_plugins(
+        self,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Plugins, ApiResponse]: ...
+
+    @overload
+    def retrieve_plugins(
+        self,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_plugins(
         self,
         *,
@@ -143,7 +243,7 @@ class ServerApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Plugins | None, ApiResponse]:
         """GET /api/server/plugins
         Returns: 200 Plugins.

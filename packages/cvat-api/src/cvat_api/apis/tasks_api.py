@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.annotation_file_request import AnnotationFileRequest
@@ -215,6 +218,58 @@ class TasksApi(ApiBase):
         'retrieve_validation_layout': _RETRIEVE_VALIDATION_LAYOUT,
         'update_annotations': _UPDATE_ANNOTATIONS,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    create_annotations_endpoint: Endpoint
+    create_backup_endpoint: Endpoint
+    create_backup_export_endpoint: Endpoint
+    create_data_endpoint: Endpoint
+    create_dataset_export_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    destroy_annotations_endpoint: Endpoint
+    list_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    partial_update_annotations_endpoint: Endpoint
+    partial_update_data_meta_endpoint: Endpoint
+    partial_update_validation_layout_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+    retrieve_annotations_endpoint: Endpoint
+    retrieve_data_endpoint: Endpoint
+    retrieve_data_meta_endpoint: Endpoint
+    retrieve_preview_endpoint: Endpoint
+    retrieve_status_endpoint: Endpoint
+    retrieve_validation_layout_endpoint: Endpoint
+    update_annotations_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        task_write_request: TaskWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[TaskRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        task_write_request: TaskWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -227,7 +282,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[TaskRead | None, ApiResponse]:
         """POST /api/tasks
         Query: org (str, optional), org_id (int, optional).
@@ -248,6 +303,42 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_annotations(
+        self,
+        id: int,
+        *,
+        annotation_file_request: AnnotationFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: TasksCreateAnnotationsLocation | str | None = None,
+        use_default_location: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId | None, ApiResponse]: ...
+
+    @overload
+    def create_annotations(
+        self,
+        id: int,
+        *,
+        annotation_file_request: AnnotationFileRequest | Mapping[str, Any] | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        format: str | None = None,
+        location: TasksCreateAnnotationsLocation | str | None = None,
+        use_default_location: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_annotations(
         self,
         id: int,
@@ -262,8 +353,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[RqId | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId | None | None, ApiResponse]:
         """POST /api/tasks/{id}/annotations/
         Path: id (int).
         Query: cloud_storage_id (int, optional), filename (str, optional), format (str, optional),
@@ -285,6 +376,42 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_backup(
+        self,
+        *,
+        task_file_request: TaskFileRequest | Mapping[str, Any] | None = None,
+        x_organization: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateBackupLocation | str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_backup(
+        self,
+        *,
+        task_file_request: TaskFileRequest | Mapping[str, Any] | None = None,
+        x_organization: str | None = None,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateBackupLocation | str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_backup(
         self,
         *,
@@ -299,7 +426,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/tasks/backup/
         Query: cloud_storage_id (int, optional), filename (str, optional), location
@@ -321,6 +448,36 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_backup_export(
+        self,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateBackupExportLocation | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_backup_export(
+        self,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateBackupExportLocation | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_backup_export(
         self,
         id: int,
@@ -332,7 +489,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/tasks/{id}/backup/export
         Path: id (int).
@@ -353,6 +510,38 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_data(
+        self,
+        id: int,
+        *,
+        data_request: DataRequest | Mapping[str, Any] | None = None,
+        upload_finish: bool | None = None,
+        upload_multiple: bool | None = None,
+        upload_start: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId | bytes, ApiResponse]: ...
+
+    @overload
+    def create_data(
+        self,
+        id: int,
+        *,
+        data_request: DataRequest | Mapping[str, Any] | None = None,
+        upload_finish: bool | None = None,
+        upload_multiple: bool | None = None,
+        upload_start: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_data(
         self,
         id: int,
@@ -365,7 +554,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | bytes | None, ApiResponse]:
         """POST /api/tasks/{id}/data/
         Path: id (int).
@@ -387,6 +576,40 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqId, ApiResponse]: ...
+
+    @overload
+    def create_dataset_export(
+        self,
+        format: str,
+        id: int,
+        *,
+        cloud_storage_id: int | None = None,
+        filename: str | None = None,
+        location: TasksCreateDatasetExportLocation | str | None = None,
+        save_images: bool | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_dataset_export(
         self,
         format: str,
@@ -400,7 +623,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqId | None, ApiResponse]:
         """POST /api/tasks/{id}/dataset/export
         Path: id (int).
@@ -421,6 +644,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -429,8 +676,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/tasks/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -448,6 +695,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy_annotations(
         self,
         id: int,
@@ -456,8 +727,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/tasks/{id}/annotations/
         Path: id (int).
         Returns: 204 no body.
@@ -474,6 +745,66 @@ class TasksApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        dimension: TasksListDimension | str | None = None,
+        filter: str | None = None,
+        mode: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        project_name: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        status: TasksListStatus | str | None = None,
+        subset: str | None = None,
+        tracker_link: str | None = None,
+        validation_mode: TasksListValidationMode | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedTaskReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        assignee: str | None = None,
+        dimension: TasksListDimension | str | None = None,
+        filter: str | None = None,
+        mode: str | None = None,
+        name: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        project_name: str | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        status: TasksListStatus | str | None = None,
+        subset: str | None = None,
+        tracker_link: str | None = None,
+        validation_mode: TasksListValidationMode | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -501,7 +832,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedTaskReadList | None, ApiResponse]:
         """GET /api/tasks
         Query: assignee (str, optional), dimension (TasksListDimension, optional), filter (str,
@@ -526,6 +857,32 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_task_write_request: PatchedTaskWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[TaskRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_task_write_request: PatchedTaskWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -535,7 +892,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[TaskRead | None, ApiResponse]:
         """PATCH /api/tasks/{id}
         Path: id (int).
@@ -555,6 +912,34 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_annotations(
+        self,
+        action: TasksPartialUpdateAnnotationsAction | str,
+        id: int,
+        *,
+        patched_labeled_data_request: PatchedLabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[LabeledData, ApiResponse]: ...
+
+    @overload
+    def partial_update_annotations(
+        self,
+        action: TasksPartialUpdateAnnotationsAction | str,
+        id: int,
+        *,
+        patched_labeled_data_request: PatchedLabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_annotations(
         self,
         action: TasksPartialUpdateAnnotationsAction | str,
@@ -565,7 +950,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[LabeledData | None, ApiResponse]:
         """PATCH /api/tasks/{id}/annotations/
         Path: id (int).
@@ -586,6 +971,32 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_data_meta(
+        self,
+        id: int,
+        *,
+        patched_data_meta_write_request: PatchedDataMetaWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[DataMetaRead, ApiResponse]: ...
+
+    @overload
+    def partial_update_data_meta(
+        self,
+        id: int,
+        *,
+        patched_data_meta_write_request: PatchedDataMetaWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_data_meta(
         self,
         id: int,
@@ -595,7 +1006,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[DataMetaRead | None, ApiResponse]:
         """PATCH /api/tasks/{id}/data/meta
         Path: id (int).
@@ -615,6 +1026,32 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update_validation_layout(
+        self,
+        id: int,
+        *,
+        patched_task_validation_layout_write_request: PatchedTaskValidationLayoutWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[TaskValidationLayoutRead, ApiResponse]: ...
+
+    @overload
+    def partial_update_validation_layout(
+        self,
+        id: int,
+        *,
+        patched_task_validation_layout_write_request: PatchedTaskValidationLayoutWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update_validation_layout(
         self,
         id: int,
@@ -624,7 +1061,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[TaskValidationLayoutRead | None, ApiResponse]:
         """PATCH /api/tasks/{id}/validation_layout
         Path: id (int).
@@ -644,6 +1081,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[TaskRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -652,7 +1113,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[TaskRead | None, ApiResponse]:
         """GET /api/tasks/{id}
         Path: id (int).
@@ -671,6 +1132,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[LabeledData, ApiResponse]: ...
+
+    @overload
+    def retrieve_annotations(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_annotations(
         self,
         id: int,
@@ -679,7 +1164,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[LabeledData | None, ApiResponse]:
         """GET /api/tasks/{id}/annotations/
         Path: id (int).
@@ -698,6 +1183,36 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_data(
+        self,
+        id: int,
+        *,
+        number: int | None = None,
+        quality: TasksRetrieveDataQuality | str | None = None,
+        type: TasksRetrieveDataType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_data(
+        self,
+        id: int,
+        *,
+        number: int | None = None,
+        quality: TasksRetrieveDataQuality | str | None = None,
+        type: TasksRetrieveDataType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_data(
         self,
         id: int,
@@ -709,8 +1224,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/tasks/{id}/data/
         Path: id (int).
         Query: number (int, optional), quality (TasksRetrieveDataQuality, optional), type
@@ -730,6 +1245,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_data_meta(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[DataMetaRead, ApiResponse]: ...
+
+    @overload
+    def retrieve_data_meta(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_data_meta(
         self,
         id: int,
@@ -738,7 +1277,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[DataMetaRead | None, ApiResponse]:
         """GET /api/tasks/{id}/data/meta
         Path: id (int).
@@ -757,6 +1296,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def retrieve_preview(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_preview(
         self,
         id: int,
@@ -765,8 +1328,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """GET /api/tasks/{id}/preview
         Path: id (int).
         Returns: 200 no body, 404 no body.
@@ -784,6 +1347,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_status(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[RqStatus, ApiResponse]: ...
+
+    @overload
+    def retrieve_status(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_status(
         self,
         id: int,
@@ -792,7 +1379,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[RqStatus | None, ApiResponse]:
         """GET /api/tasks/{id}/status (deprecated)
         Path: id (int).
@@ -811,6 +1398,30 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_validation_layout(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[TaskValidationLayoutRead, ApiResponse]: ...
+
+    @overload
+    def retrieve_validation_layout(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_validation_layout(
         self,
         id: int,
@@ -819,7 +1430,7 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[TaskValidationLayoutRead | None, ApiResponse]:
         """GET /api/tasks/{id}/validation_layout
         Path: id (int).
@@ -838,6 +1449,32 @@ class TasksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def update_annotations(
+        self,
+        id: int,
+        *,
+        labeled_data_request: LabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def update_annotations(
+        self,
+        id: int,
+        *,
+        labeled_data_request: LabeledDataRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def update_annotations(
         self,
         id: int,
@@ -847,8 +1484,8 @@ class TasksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """PUT /api/tasks/{id}/annotations/
         Path: id (int).
         Body: LabeledDataRequest as application/json or multipart/form-data, optional.

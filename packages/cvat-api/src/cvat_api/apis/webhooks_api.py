@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._runtime.operation import ApiBase, Operation, RequestTimeout
+from .._runtime.operation import ApiBase, Endpoint, Operation, RequestTimeout
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._runtime.operation import OfficialOptions
     from .._runtime.model import FileInput
     from .._runtime.response import ApiResponse
     from ..models.events import Events
@@ -117,6 +120,48 @@ class WebhooksApi(ApiBase):
         'retrieve_events': _RETRIEVE_EVENTS,
         'update': _UPDATE,
     }
+    # `<method>_endpoint`: the operation as an Endpoint (made on access, as the official client has them)
+    create_endpoint: Endpoint
+    create_deliveries_redelivery_endpoint: Endpoint
+    create_ping_endpoint: Endpoint
+    destroy_endpoint: Endpoint
+    list_endpoint: Endpoint
+    list_deliveries_endpoint: Endpoint
+    partial_update_endpoint: Endpoint
+    retrieve_endpoint: Endpoint
+    retrieve_deliveries_endpoint: Endpoint
+    retrieve_events_endpoint: Endpoint
+    update_endpoint: Endpoint
+
+    @overload
+    def create(
+        self,
+        webhook_write_request: WebhookWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookRead, ApiResponse]: ...
+
+    @overload
+    def create(
+        self,
+        webhook_write_request: WebhookWriteRequest | Mapping[str, Any],
+        *,
+        x_organization: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def create(
         self,
@@ -129,7 +174,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookRead | None, ApiResponse]:
         """POST /api/webhooks
         Query: org (str, optional), org_id (int, optional).
@@ -150,6 +195,32 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_deliveries_redelivery(
+        self,
+        delivery_id: str,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def create_deliveries_redelivery(
+        self,
+        delivery_id: str,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_deliveries_redelivery(
         self,
         delivery_id: str,
@@ -159,8 +230,8 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """POST /api/webhooks/{id}/deliveries/{delivery_id}/redelivery
         Path: delivery_id (str), id (int).
         Returns: 200 no body.
@@ -178,6 +249,30 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def create_ping(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookDeliveryRead, ApiResponse]: ...
+
+    @overload
+    def create_ping(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def create_ping(
         self,
         id: int,
@@ -186,7 +281,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookDeliveryRead | None, ApiResponse]:
         """POST /api/webhooks/{id}/ping
         Path: id (int).
@@ -205,6 +300,30 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
+    @overload
+    def destroy(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def destroy(
         self,
         id: int,
@@ -213,8 +332,8 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
-    ) -> tuple[None | None, ApiResponse]:
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]:
         """DELETE /api/webhooks/{id}
         Path: id (int).
         Returns: 204 no body.
@@ -231,6 +350,52 @@ class WebhooksApi(ApiBase):
             content_type=_content_type,
             extra_kwargs=kwargs,
         )
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        target_url: str | None = None,
+        type: WebhooksListType | str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedWebhookReadList, ApiResponse]: ...
+
+    @overload
+    def list(
+        self,
+        *,
+        x_organization: str | None = None,
+        filter: str | None = None,
+        org: str | None = None,
+        org_id: int | None = None,
+        owner: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+        project_id: int | None = None,
+        search: str | None = None,
+        sort: str | None = None,
+        target_url: str | None = None,
+        type: WebhooksListType | str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
 
     def list(
         self,
@@ -251,7 +416,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedWebhookReadList | None, ApiResponse]:
         """GET /api/webhooks
         Query: filter (str, optional), org (str, optional), org_id (int, optional), owner (str,
@@ -274,6 +439,34 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def list_deliveries(
+        self,
+        id: int,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[PaginatedWebhookDeliveryReadList, ApiResponse]: ...
+
+    @overload
+    def list_deliveries(
+        self,
+        id: int,
+        *,
+        page: int | None = None,
+        page_size: int | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def list_deliveries(
         self,
         id: int,
@@ -284,7 +477,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[PaginatedWebhookDeliveryReadList | None, ApiResponse]:
         """GET /api/webhooks/{id}/deliveries
         Path: id (int).
@@ -304,6 +497,32 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_webhook_write_request: PatchedWebhookWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookRead, ApiResponse]: ...
+
+    @overload
+    def partial_update(
+        self,
+        id: int,
+        *,
+        patched_webhook_write_request: PatchedWebhookWriteRequest | Mapping[str, Any] | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def partial_update(
         self,
         id: int,
@@ -313,7 +532,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookRead | None, ApiResponse]:
         """PATCH /api/webhooks/{id}
         Path: id (int).
@@ -333,6 +552,30 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookRead, ApiResponse]: ...
+
+    @overload
+    def retrieve(
+        self,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve(
         self,
         id: int,
@@ -341,7 +584,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookRead | None, ApiResponse]:
         """GET /api/webhooks/{id}
         Path: id (int).
@@ -360,6 +603,32 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_deliveries(
+        self,
+        delivery_id: str,
+        id: int,
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookDeliveryRead, ApiResponse]: ...
+
+    @overload
+    def retrieve_deliveries(
+        self,
+        delivery_id: str,
+        id: int,
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_deliveries(
         self,
         delivery_id: str,
@@ -369,7 +638,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookDeliveryRead | None, ApiResponse]:
         """GET /api/webhooks/{id}/deliveries/{delivery_id}
         Path: delivery_id (str), id (int).
@@ -388,6 +657,30 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def retrieve_events(
+        self,
+        *,
+        type: str | None = None,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[Events, ApiResponse]: ...
+
+    @overload
+    def retrieve_events(
+        self,
+        *,
+        type: str | None = None,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def retrieve_events(
         self,
         *,
@@ -396,7 +689,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[Events | None, ApiResponse]:
         """GET /api/webhooks/events
         Query: type (str, optional).
@@ -415,6 +708,32 @@ class WebhooksApi(ApiBase):
             extra_kwargs=kwargs,
         )
 
+    @overload
+    def update(
+        self,
+        id: int,
+        webhook_write_request: WebhookWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[True] = True,
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[WebhookRead, ApiResponse]: ...
+
+    @overload
+    def update(
+        self,
+        id: int,
+        webhook_write_request: WebhookWriteRequest | Mapping[str, Any],
+        *,
+        _parse_response: Literal[False],
+        _check_status: bool = True,
+        _request_timeout: RequestTimeout = None,
+        _content_type: str | None = None,
+        **kwargs: Unpack[OfficialOptions],
+    ) -> tuple[None, ApiResponse]: ...
+
     def update(
         self,
         id: int,
@@ -424,7 +743,7 @@ class WebhooksApi(ApiBase):
         _check_status: bool = True,
         _request_timeout: RequestTimeout = None,
         _content_type: str | None = None,
-        **kwargs: Any,
+        **kwargs: Unpack[OfficialOptions],
     ) -> tuple[WebhookRead | None, ApiResponse]:
         """PUT /api/webhooks/{id}
         Path: id (int).

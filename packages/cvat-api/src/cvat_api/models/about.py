@@ -11,6 +11,8 @@ from attrs import define
 from .._runtime.model import (
     MissingFieldError,
     Model,
+    UNSET,
+    UnsetType,
 )
 
 
@@ -22,6 +24,7 @@ class About(Model):
     """Schema ``About``.
 
     Required: name, description, version, logo_url, subtitle.
+    Servers of other versions may leave out: logo_url (2.17.0), subtitle (2.17.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -34,6 +37,7 @@ class About(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('name', 'description', 'version', 'logo_url', 'subtitle')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'logo_url': ('2.17.0',), 'subtitle': ('2.17.0',)}
 
     def __init__(
         self,
@@ -64,12 +68,14 @@ class About(Model):
             obj.description = v
             v = d.pop('version')
             obj.version = v
-            v = d.pop('logo_url')
-            obj.logo_url = v
-            v = d.pop('subtitle')
-            obj.subtitle = v
         except KeyError as e:
             raise MissingFieldError('About', e.args[0]) from None
+        v = d.pop('logo_url', UNSET)
+        if v is not UNSET:
+            obj.logo_url = v
+        v = d.pop('subtitle', UNSET)
+        if v is not UNSET:
+            obj.subtitle = v
         obj.additional_properties = d
         return obj
 
@@ -83,9 +89,11 @@ class About(Model):
         d['description'] = v
         v = self.version
         d['version'] = v
-        v = self.logo_url
-        d['logo_url'] = v
-        v = self.subtitle
-        d['subtitle'] = v
+        v = getattr(self, 'logo_url', UNSET)
+        if v is not UNSET:
+            d['logo_url'] = v
+        v = getattr(self, 'subtitle', UNSET)
+        if v is not UNSET:
+            d['subtitle'] = v
         d.update(self.additional_properties)
         return d

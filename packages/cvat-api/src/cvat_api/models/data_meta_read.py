@@ -31,6 +31,7 @@ class DataMetaRead(Model):
     """Schema ``DataMetaRead``.
 
     Required: chunks_updated_date, image_quality, frames, deleted_frames.
+    Servers of other versions may leave out: chunks_updated_date (2.17.0), image_quality (2.72.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -48,6 +49,7 @@ class DataMetaRead(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('chunks_updated_date', 'image_quality', 'frames', 'deleted_frames', 'chunk_size', 'size', 'start_frame', 'stop_frame', 'frame_filter', 'included_frames')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'chunks_updated_date': ('2.17.0',), 'image_quality': ('2.72.0',)}
 
     def __init__(
         self,
@@ -89,16 +91,18 @@ class DataMetaRead(Model):
         obj = cls.__new__(cls)
         v: Any
         try:
-            v = d.pop('chunks_updated_date')
-            obj.chunks_updated_date = _parse_datetime(v)
-            v = d.pop('image_quality')
-            obj.image_quality = v
             v = d.pop('frames')
             obj.frames = None if v is None else [_m.FrameMeta.from_dict(i0) for i0 in v]
             v = d.pop('deleted_frames')
             obj.deleted_frames = v
         except KeyError as e:
             raise MissingFieldError('DataMetaRead', e.args[0]) from None
+        v = d.pop('chunks_updated_date', UNSET)
+        if v is not UNSET:
+            obj.chunks_updated_date = _parse_datetime(v)
+        v = d.pop('image_quality', UNSET)
+        if v is not UNSET:
+            obj.image_quality = v
         v = d.pop('chunk_size', UNSET)
         if v is not UNSET:
             obj.chunk_size = v
@@ -124,14 +128,16 @@ class DataMetaRead(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.chunks_updated_date
-        d['chunks_updated_date'] = _dump_temporal(v)
-        v = self.image_quality
-        d['image_quality'] = v
         v = self.frames
         d['frames'] = None if v is None else [_dump_model(i0) for i0 in v]
         v = self.deleted_frames
         d['deleted_frames'] = v
+        v = getattr(self, 'chunks_updated_date', UNSET)
+        if v is not UNSET:
+            d['chunks_updated_date'] = _dump_temporal(v)
+        v = getattr(self, 'image_quality', UNSET)
+        if v is not UNSET:
+            d['image_quality'] = v
         v = getattr(self, 'chunk_size', UNSET)
         if v is not UNSET:
             d['chunk_size'] = v

@@ -11,7 +11,6 @@ from attrs import define
 from .. import models as _m
 from .._runtime.model import (
     FileInput,
-    MissingFieldError,
     Model,
     UNSET,
     UnsetType,
@@ -32,6 +31,7 @@ class DataRequest(Model):
     """Schema ``DataRequest``.
 
     Required: image_quality.
+    Servers of other versions may leave out: image_quality (2.72.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -59,6 +59,7 @@ class DataRequest(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('image_quality', 'chunk_size', 'start_frame', 'stop_frame', 'frame_filter', 'client_files', 'server_files', 'remote_files', 'use_zip_chunks', 'server_files_exclude', 'cloud_storage_id', 'use_cache', 'copy_data', 'storage_method', 'storage', 'sorting_method', 'filename_pattern', 'job_file_mapping', 'upload_file_order', 'validation_params')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'image_quality': ('2.72.0',)}
 
     def __init__(
         self,
@@ -132,11 +133,9 @@ class DataRequest(Model):
         d = dict(src)
         obj = cls.__new__(cls)
         v: Any
-        try:
-            v = d.pop('image_quality')
+        v = d.pop('image_quality', UNSET)
+        if v is not UNSET:
             obj.image_quality = v
-        except KeyError as e:
-            raise MissingFieldError('DataRequest', e.args[0]) from None
         v = d.pop('chunk_size', UNSET)
         if v is not UNSET:
             obj.chunk_size = v
@@ -201,8 +200,9 @@ class DataRequest(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.image_quality
-        d['image_quality'] = v
+        v = getattr(self, 'image_quality', UNSET)
+        if v is not UNSET:
+            d['image_quality'] = v
         v = getattr(self, 'chunk_size', UNSET)
         if v is not UNSET:
             d['chunk_size'] = v

@@ -24,6 +24,7 @@ class FrameMeta(Model):
     """Schema ``FrameMeta``.
 
     Required: width, height, name, related_files.
+    Servers of other versions may leave out: height (2.72.0), width (2.72.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -36,6 +37,7 @@ class FrameMeta(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('width', 'height', 'name', 'related_files', 'has_related_context')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'height': ('2.72.0',), 'width': ('2.72.0',)}
 
     def __init__(
         self,
@@ -62,16 +64,18 @@ class FrameMeta(Model):
         obj = cls.__new__(cls)
         v: Any
         try:
-            v = d.pop('width')
-            obj.width = v
-            v = d.pop('height')
-            obj.height = v
             v = d.pop('name')
             obj.name = v
             v = d.pop('related_files')
             obj.related_files = v
         except KeyError as e:
             raise MissingFieldError('FrameMeta', e.args[0]) from None
+        v = d.pop('width', UNSET)
+        if v is not UNSET:
+            obj.width = v
+        v = d.pop('height', UNSET)
+        if v is not UNSET:
+            obj.height = v
         v = d.pop('has_related_context', UNSET)
         if v is not UNSET:
             obj.has_related_context = v
@@ -82,14 +86,16 @@ class FrameMeta(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.width
-        d['width'] = v
-        v = self.height
-        d['height'] = v
         v = self.name
         d['name'] = v
         v = self.related_files
         d['related_files'] = v
+        v = getattr(self, 'width', UNSET)
+        if v is not UNSET:
+            d['width'] = v
+        v = getattr(self, 'height', UNSET)
+        if v is not UNSET:
+            d['height'] = v
         v = getattr(self, 'has_related_context', UNSET)
         if v is not UNSET:
             d['has_related_context'] = v

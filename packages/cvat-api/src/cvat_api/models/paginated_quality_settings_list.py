@@ -10,7 +10,6 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
-    MissingFieldError,
     Model,
     UNSET,
     UnsetType,
@@ -28,6 +27,7 @@ class PaginatedQualitySettingsList(Model):
     """Schema ``PaginatedQualitySettingsList``.
 
     Required: count, results.
+    Servers of other versions may leave out: count (2.17.0), results (2.17.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -39,6 +39,7 @@ class PaginatedQualitySettingsList(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('count', 'results', 'next', 'previous')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'count': ('2.17.0',), 'results': ('2.17.0',)}
 
     def __init__(
         self,
@@ -63,13 +64,12 @@ class PaginatedQualitySettingsList(Model):
         d = dict(src)
         obj = cls.__new__(cls)
         v: Any
-        try:
-            v = d.pop('count')
+        v = d.pop('count', UNSET)
+        if v is not UNSET:
             obj.count = v
-            v = d.pop('results')
+        v = d.pop('results', UNSET)
+        if v is not UNSET:
             obj.results = [_m.QualitySettings.from_dict(i0) for i0 in v]
-        except KeyError as e:
-            raise MissingFieldError('PaginatedQualitySettingsList', e.args[0]) from None
         v = d.pop('next', UNSET)
         if v is not UNSET:
             obj.next = v
@@ -83,10 +83,12 @@ class PaginatedQualitySettingsList(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.count
-        d['count'] = v
-        v = self.results
-        d['results'] = [_dump_model(i0) for i0 in v]
+        v = getattr(self, 'count', UNSET)
+        if v is not UNSET:
+            d['count'] = v
+        v = getattr(self, 'results', UNSET)
+        if v is not UNSET:
+            d['results'] = [_dump_model(i0) for i0 in v]
         v = getattr(self, 'next', UNSET)
         if v is not UNSET:
             d['next'] = v

@@ -11,6 +11,8 @@ from attrs import define
 from .._runtime.model import (
     MissingFieldError,
     Model,
+    UNSET,
+    UnsetType,
 )
 
 
@@ -22,6 +24,7 @@ class Plugins(Model):
     """Schema ``Plugins``.
 
     Required: GIT_INTEGRATION, ANALYTICS, MODELS, PREDICT.
+    Servers of other versions may leave out: GIT_INTEGRATION (2.64.0, 2.72.0), PREDICT (2.64.0, 2.72.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -33,6 +36,7 @@ class Plugins(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {'GIT_INTEGRATION': 'git_integration', 'ANALYTICS': 'analytics', 'MODELS': 'models', 'PREDICT': 'predict'}
     _attr_names: ClassVar[tuple[str, ...]] = ('git_integration', 'analytics', 'models', 'predict')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'GIT_INTEGRATION': ('2.64.0', '2.72.0'), 'PREDICT': ('2.64.0', '2.72.0')}
 
     def __init__(
         self,
@@ -55,16 +59,18 @@ class Plugins(Model):
         obj = cls.__new__(cls)
         v: Any
         try:
-            v = d.pop('GIT_INTEGRATION')
-            obj.git_integration = v
             v = d.pop('ANALYTICS')
             obj.analytics = v
             v = d.pop('MODELS')
             obj.models = v
-            v = d.pop('PREDICT')
-            obj.predict = v
         except KeyError as e:
             raise MissingFieldError('Plugins', e.args[0]) from None
+        v = d.pop('GIT_INTEGRATION', UNSET)
+        if v is not UNSET:
+            obj.git_integration = v
+        v = d.pop('PREDICT', UNSET)
+        if v is not UNSET:
+            obj.predict = v
         obj.additional_properties = d
         return obj
 
@@ -72,13 +78,15 @@ class Plugins(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.git_integration
-        d['GIT_INTEGRATION'] = v
         v = self.analytics
         d['ANALYTICS'] = v
         v = self.models
         d['MODELS'] = v
-        v = self.predict
-        d['PREDICT'] = v
+        v = getattr(self, 'git_integration', UNSET)
+        if v is not UNSET:
+            d['GIT_INTEGRATION'] = v
+        v = getattr(self, 'predict', UNSET)
+        if v is not UNSET:
+            d['PREDICT'] = v
         d.update(self.additional_properties)
         return d

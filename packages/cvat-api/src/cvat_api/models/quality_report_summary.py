@@ -30,6 +30,7 @@ class QualityReportSummary(Model):
     """Schema ``QualityReportSummary``.
 
     Required: total_frames, validation_frames, validation_frame_share, conflict_count, warning_count, error_count, conflicts_by_type, valid_count, ds_count, gt_count, total_count, accuracy, precision, recall.
+    Servers of other versions may leave out: total_frames (2.17.0), validation_frame_share (2.17.0), validation_frames (2.17.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -55,6 +56,7 @@ class QualityReportSummary(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('total_frames', 'validation_frames', 'validation_frame_share', 'conflict_count', 'warning_count', 'error_count', 'conflicts_by_type', 'valid_count', 'ds_count', 'gt_count', 'total_count', 'accuracy', 'precision', 'recall', 'frame_count', 'frame_share', 'tasks', 'jobs')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'total_frames': ('2.17.0',), 'validation_frame_share': ('2.17.0',), 'validation_frames': ('2.17.0',)}
 
     def __init__(
         self,
@@ -110,12 +112,6 @@ class QualityReportSummary(Model):
         obj = cls.__new__(cls)
         v: Any
         try:
-            v = d.pop('total_frames')
-            obj.total_frames = v
-            v = d.pop('validation_frames')
-            obj.validation_frames = v
-            v = d.pop('validation_frame_share')
-            obj.validation_frame_share = v
             v = d.pop('conflict_count')
             obj.conflict_count = v
             v = d.pop('warning_count')
@@ -140,6 +136,15 @@ class QualityReportSummary(Model):
             obj.recall = v
         except KeyError as e:
             raise MissingFieldError('QualityReportSummary', e.args[0]) from None
+        v = d.pop('total_frames', UNSET)
+        if v is not UNSET:
+            obj.total_frames = v
+        v = d.pop('validation_frames', UNSET)
+        if v is not UNSET:
+            obj.validation_frames = v
+        v = d.pop('validation_frame_share', UNSET)
+        if v is not UNSET:
+            obj.validation_frame_share = v
         v = d.pop('frame_count', UNSET)
         if v is not UNSET:
             obj.frame_count = v
@@ -159,12 +164,6 @@ class QualityReportSummary(Model):
         """The JSON form: set fields only, then additional properties."""
         d: dict[str, Any] = {}
         v: Any
-        v = self.total_frames
-        d['total_frames'] = v
-        v = self.validation_frames
-        d['validation_frames'] = v
-        v = self.validation_frame_share
-        d['validation_frame_share'] = v
         v = self.conflict_count
         d['conflict_count'] = v
         v = self.warning_count
@@ -187,6 +186,15 @@ class QualityReportSummary(Model):
         d['precision'] = v
         v = self.recall
         d['recall'] = v
+        v = getattr(self, 'total_frames', UNSET)
+        if v is not UNSET:
+            d['total_frames'] = v
+        v = getattr(self, 'validation_frames', UNSET)
+        if v is not UNSET:
+            d['validation_frames'] = v
+        v = getattr(self, 'validation_frame_share', UNSET)
+        if v is not UNSET:
+            d['validation_frame_share'] = v
         v = getattr(self, 'frame_count', UNSET)
         if v is not UNSET:
             d['frame_count'] = v

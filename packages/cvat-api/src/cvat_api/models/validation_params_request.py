@@ -28,6 +28,7 @@ class ValidationParamsRequest(Model):
     """Schema ``ValidationParamsRequest``.
 
     Required: mode, frame_selection_method.
+    Servers of other versions may leave out: frame_selection_method (2.72.0).
     A field the server did not send stays unset: reading it raises AttributeError.
     """
 
@@ -43,6 +44,7 @@ class ValidationParamsRequest(Model):
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
     _attr_names: ClassVar[tuple[str, ...]] = ('mode', 'frame_selection_method', 'random_seed', 'frames', 'frame_count', 'frame_share', 'frames_per_job_count', 'frames_per_job_share')
+    _omitted_by: ClassVar[dict[str, tuple[str, ...]]] = {'frame_selection_method': ('2.72.0',)}
 
     def __init__(
         self,
@@ -82,10 +84,11 @@ class ValidationParamsRequest(Model):
         try:
             v = d.pop('mode')
             obj.mode = _m.ValidationMode(v)
-            v = d.pop('frame_selection_method')
-            obj.frame_selection_method = _m.FrameSelectionMethod(v)
         except KeyError as e:
             raise MissingFieldError('ValidationParamsRequest', e.args[0]) from None
+        v = d.pop('frame_selection_method', UNSET)
+        if v is not UNSET:
+            obj.frame_selection_method = _m.FrameSelectionMethod(v)
         v = d.pop('random_seed', UNSET)
         if v is not UNSET:
             obj.random_seed = v
@@ -113,8 +116,9 @@ class ValidationParamsRequest(Model):
         v: Any
         v = self.mode
         d['mode'] = v
-        v = self.frame_selection_method
-        d['frame_selection_method'] = v
+        v = getattr(self, 'frame_selection_method', UNSET)
+        if v is not UNSET:
+            d['frame_selection_method'] = v
         v = getattr(self, 'random_seed', UNSET)
         if v is not UNSET:
             d['random_seed'] = v

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from cvat_api import UNSET, models
 
 from ..core.progress import NullProgressReporter, ProgressReporter
+from ..core.proxies.tasks import Task
 from ..datasets.task_dataset import TaskDataset
 from .exceptions import BadFunctionError
 from .interface import DetectionFunction, DetectionFunctionContext, DetectionFunctionSpec
@@ -185,23 +186,17 @@ class _Uploader:
                     self._error = e
 
     def _send(self, annotations: list[Any], last_frame: int | None, replace: bool) -> None:
-        api = self._client.api_client.tasks_api
         shapes = [a for a in annotations if isinstance(a, models.LabeledShapeRequest)]
         tags = [a for a in annotations if isinstance(a, models.LabeledImageRequest)]
         with_tags = tags or UNSET  # none: not sent (the server takes a missing list as empty)
-        # The server answers with the stored annotations; nothing here needs them as models.
+        api_client = self._client.api_client
         if replace:
-            api.update_annotations(
-                self._task_id,
-                labeled_data_request=models.LabeledDataRequest(shapes=shapes, tags=with_tags),
-                _parse_response=False,
+            Task._call_put_annotations(
+                api_client, self._task_id, models.LabeledDataRequest(shapes=shapes, tags=with_tags)
             )
         else:
-            api.partial_update_annotations(
-                "create",
-                self._task_id,
-                patched_labeled_data_request=models.PatchedLabeledDataRequest(shapes=shapes, tags=with_tags),
-                _parse_response=False,
+            Task._call_patch_annotations(
+                api_client, self._task_id, "create", models.PatchedLabeledDataRequest(shapes=shapes, tags=with_tags)
             )
         if last_frame is not None:
             self._sent_up_to = last_frame

@@ -49,10 +49,9 @@ if TYPE_CHECKING:
 
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
 ORG_HEADER = "X-Organization"
-API_CLIENT_LOGGER = "cvat_sdk.api_client"
-_BUILD = pv.Version(
-    cvat_api.__version__
-)  # the server version whose schema this build was generated from  # the low-level layer's logger, as in the official SDK
+API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
+# the server version whose schema this build was generated from
+_BUILD = pv.Version(cvat_api.__version__)
 SCHEME_PROBE_TIMEOUT = 5.0
 
 
@@ -281,7 +280,7 @@ class Client:
                 f"Server version '{server_version}' is not compatible with SDK version "
                 f"'{pv.Version(cvat_api.__version__)}' (supported: "
                 f"{', '.join(f'{v}.x' for v in self.SUPPORTED_SERVER_VERSIONS)}). "
-                "Some SDK functions may not work properly with this server."
+                "Some SDK functions may not work properly with this server. " + best_set_advice(server_version)
             )
             self.logger.warning(msg)
             if fail_if_unsupported:
@@ -532,6 +531,30 @@ def _server_detail(error: ApiException) -> str:
     except ValueError:
         return ""
     return str(body.get("detail", "")) if isinstance(body, dict) else ""
+
+
+def best_set_advice(server: pv.Version) -> str:
+    """Which pinned set fits a server best, and how it differs from this build, in a sentence.
+
+    The best fit is the newest pinned version not newer than the server (everything that set calls,
+    the server has), else the oldest pinned one.
+    """
+    pinned = {pv.Version(v): counts for v, counts in cvat_api.OTHER_PINNED_SETS.items()}
+    pinned[_BUILD] = (0, 0)
+    older = [v for v in pinned if (v.major, v.minor) <= (server.major, server.minor)]
+    best = max(older) if older else min(pinned)
+    line = f"{best.major}.{best.minor}"
+    if best == _BUILD:
+        return (
+            f"This set, the set for CVAT {line}, fits it best among the pinned sets; fields the server "
+            "does not send raise OmittedFieldError (an AttributeError) when read."
+        )
+    only_here, only_there = pinned[best]
+    return (
+        f"The set for CVAT {line} fits it best (make dist SERVER_VERSION={best}, see the Server versions "
+        f"guide): this set has {only_here} operations that CVAT {line}'s schema lacks and lacks {only_there} "
+        "that it has, and fields the server does not send raise OmittedFieldError (an AttributeError) when read."
+    )
 
 
 def is_supported_server(server: pv.Version, supported: Sequence[pv.Version]) -> bool:

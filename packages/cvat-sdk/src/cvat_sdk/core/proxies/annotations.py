@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from cvat_api import Model, models
+from cvat_api import ApiClient, Model, models
 
+from ..exceptions import UnsupportedServerFeatureError
 from .model_proxy import Entity
 
 
@@ -27,7 +28,7 @@ class AnnotationCrudMixin(Entity):
 
     def set_annotations(self, data: models.LabeledDataRequest | Mapping[str, Any]) -> None:
         """Replace all annotations with these."""
-        self.api.update_annotations(self._id, labeled_data_request=data)
+        self._call_put_annotations(self._client.api_client, self._id, data)
 
     def update_annotations(
         self,
@@ -36,9 +37,7 @@ class AnnotationCrudMixin(Entity):
         action: AnnotationUpdateAction = AnnotationUpdateAction.UPDATE,
     ) -> None:
         """Create, update or delete the given annotations (matched by id for update and delete)."""
-        self.api.partial_update_annotations(
-            AnnotationUpdateAction(action).value, self._id, patched_labeled_data_request=data
-        )
+        self._call_patch_annotations(self._client.api_client, self._id, AnnotationUpdateAction(action).value, data)
 
     def remove_annotations(self, *, ids: Sequence[int] | None = None) -> None:
         """Delete the annotations with these ids, or all of them when `ids` is None."""
@@ -52,4 +51,15 @@ class AnnotationCrudMixin(Entity):
             return [item.to_dict() for item in items if item.get("id") in wanted]
 
         payload = {"tags": pick(current.tags), "shapes": pick(current.shapes), "tracks": pick(current.tracks)}
-        self.api.partial_update_annotations("delete", self._id, patched_labeled_data_request=payload)
+        self._call_patch_annotations(self._client.api_client, self._id, "delete", payload)
+
+    # The calls by this build's parameter names: the generated skeletons (Task, Job) define them.
+    @staticmethod
+    def _call_put_annotations(api_client: ApiClient, obj_id: int, data: Model | Mapping[str, Any]) -> None:
+        raise UnsupportedServerFeatureError("this build of the SDK has no annotation upload for this object")
+
+    @staticmethod
+    def _call_patch_annotations(
+        api_client: ApiClient, obj_id: int, action: str, data: Model | Mapping[str, Any]
+    ) -> None:
+        raise UnsupportedServerFeatureError("this build of the SDK has no annotation update for this object")

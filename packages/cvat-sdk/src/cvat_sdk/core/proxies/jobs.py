@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cvat_api import models
 
@@ -35,9 +35,6 @@ class Job(
 
     def get_issues(self) -> list[Issue]:
         return self._client.issues.list(job_id=self.id)
-
-    def _patch_meta(self, values: dict[str, Any]) -> None:
-        self.api.partial_update_data_meta(self.id, patched_job_data_meta_write_request=values)
 
 
 class JobsRepo(JobsRepoBase[Job], ModelCreateMixin[Job], ModelRetrieveMixin[Job], ModelListMixin[Job]):

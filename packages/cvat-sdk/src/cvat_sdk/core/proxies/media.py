@@ -6,12 +6,13 @@ import io
 import mimetypes
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from cvat_api import models
+from cvat_api import ApiClient, Model, models
 
+from ..exceptions import UnsupportedServerFeatureError
 from ..progress import ProgressReporter
 from ..transfers import OutputExistsError, parallel_map
 from ..transfers.reporting import SharedProgress
@@ -62,10 +63,12 @@ class MediaMixin(Entity):
     def remove_frames_by_ids(self, ids: Sequence[int]) -> None:
         """Mark these frames deleted, keeping frames deleted before (the server's PATCH replaces the list)."""
         deleted = sorted(set(self.get_meta().deleted_frames) | set(ids))
-        self._patch_meta({"deleted_frames": deleted})
+        self._call_patch_data_meta(self._client.api_client, self._id, {"deleted_frames": deleted})
 
-    def _patch_meta(self, values: dict[str, Any]) -> None:
-        raise NotImplementedError
+    @staticmethod
+    def _call_patch_data_meta(api_client: ApiClient, obj_id: int, data: Model | Mapping[str, Any]) -> None:
+        """PATCH of the data meta, by this build's names: the generated skeleton defines it."""
+        raise UnsupportedServerFeatureError("this build of the SDK has no data meta update for this object")
 
     def download_frames(
         self,

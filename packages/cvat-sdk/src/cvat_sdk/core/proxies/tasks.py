@@ -161,8 +161,8 @@ class Task(
         else:
             key = "server_files" if resource_type is ResourceType.SHARE else "remote_files"
             data[key] = [os.fspath(r) for r in resources]
-            rq, _ = self.api.create_data(self.id, data_request=data)
-            rq_id = str(rq["rq_id"])
+            rq, response = self.api.create_data(self.id, data_request=data)
+            rq_id = str(rq.rq_id if isinstance(rq, models.RqId) else response.json()["rq_id"])
         if wait_for_completion:
             self._client.logger.info("Awaiting creation of task %s...", self.id)
             self._client.wait_for_completion(
@@ -190,9 +190,6 @@ class Task(
 
     def get_labels(self) -> list[models.Label]:
         return [label._model for label in self._client.labels.list(task_id=self.id)]  # type: ignore[misc]
-
-    def _patch_meta(self, values: dict[str, Any]) -> None:
-        self.api.partial_update_data_meta(self.id, patched_data_meta_write_request=values)
 
 
 class TasksRepo(

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api import ApiClient
+
+    from cvat_api.apis.cloudstorages_api import CloudstoragesApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.cloud_storage_read import CloudStorageRead
     from cvat_api.models.credentials_type_enum import CredentialsTypeEnum
@@ -24,6 +27,22 @@ class CloudStorageBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_cloud_storage_write_request'
     _model: CloudStorageRead
+
+    @property
+    def api(self) -> CloudstoragesApi:
+        """The low-level ``CloudstoragesApi`` this object calls."""
+        return self._client.api_client.cloudstorages_api
+
+    @staticmethod
+    def _call_get_status(
+        api_client: ApiClient,
+        obj_id: int,
+    ) -> Any:
+        """GET /api/cloudstorages/{id}/status (``cloudstorages_api.retrieve_status`` in this build)."""
+        answer, _ = api_client.cloudstorages_api.retrieve_status(
+            id=obj_id,
+        )
+        return answer
 
     @property
     def provider_type(self) -> ProviderTypeEnum:
@@ -80,3 +99,8 @@ class CloudStoragesRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'cloudstorages_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'cloud_storage_write_request'
+
+    @property
+    def api(self) -> CloudstoragesApi:
+        """The low-level ``CloudstoragesApi`` this collection calls."""
+        return self._client.api_client.cloudstorages_api

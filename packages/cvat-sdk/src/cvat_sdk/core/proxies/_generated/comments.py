@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.comments_api import CommentsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.comment_read import CommentRead
 
@@ -22,6 +23,11 @@ class CommentBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_comment_write_request'
     _model: CommentRead
+
+    @property
+    def api(self) -> CommentsApi:
+        """The low-level ``CommentsApi`` this object calls."""
+        return self._client.api_client.comments_api
 
     @property
     def id(self) -> int:
@@ -54,3 +60,8 @@ class CommentsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'comments_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'comment_write_request'
+
+    @property
+    def api(self) -> CommentsApi:
+        """The low-level ``CommentsApi`` this collection calls."""
+        return self._client.api_client.comments_api

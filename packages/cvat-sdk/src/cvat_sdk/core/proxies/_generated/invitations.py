@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.invitations_api import InvitationsApi
     from cvat_api.models.basic_organization import BasicOrganization
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.invitation_read import InvitationRead
@@ -24,6 +25,11 @@ class InvitationBase(Entity):
     _model_id_field: ClassVar[str] = 'key'
     _partial_update_arg: ClassVar[str | None] = 'patched_invitation_write_request'
     _model: InvitationRead
+
+    @property
+    def api(self) -> InvitationsApi:
+        """The low-level ``InvitationsApi`` this object calls."""
+        return self._client.api_client.invitations_api
 
     @property
     def owner(self) -> BasicUser | None:
@@ -64,3 +70,8 @@ class InvitationsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'invitations_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'invitation_write_request'
+
+    @property
+    def api(self) -> InvitationsApi:
+        """The low-level ``InvitationsApi`` this collection calls."""
+        return self._client.api_client.invitations_api

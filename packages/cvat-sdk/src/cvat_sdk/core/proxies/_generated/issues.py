@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.issues_api import IssuesApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.comments_summary import CommentsSummary
     from cvat_api.models.issue_read import IssueRead
@@ -23,6 +24,11 @@ class IssueBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_issue_write_request'
     _model: IssueRead
+
+    @property
+    def api(self) -> IssuesApi:
+        """The low-level ``IssuesApi`` this object calls."""
+        return self._client.api_client.issues_api
 
     @property
     def position(self) -> list[float]:
@@ -71,3 +77,8 @@ class IssuesRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'issues_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'issue_write_request'
+
+    @property
+    def api(self) -> IssuesApi:
+        """The low-level ``IssuesApi`` this collection calls."""
+        return self._client.api_client.issues_api

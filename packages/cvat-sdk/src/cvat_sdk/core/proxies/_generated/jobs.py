@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cvat_api import Model
 
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from cvat_api import ApiClient
+
+    from cvat_api.apis.jobs_api import JobsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.chunk_type import ChunkType
     from cvat_api.models.issues_summary import IssuesSummary
@@ -30,6 +37,55 @@ class JobBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_job_write_request'
     _model: JobRead
+
+    @property
+    def api(self) -> JobsApi:
+        """The low-level ``JobsApi`` this object calls."""
+        return self._client.api_client.jobs_api
+
+    @staticmethod
+    def _call_put_annotations(
+        api_client: ApiClient,
+        obj_id: int,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PUT /api/jobs/{id}/annotations/ (``jobs_api.update_annotations`` in this build)."""
+        _, response = api_client.jobs_api.update_annotations(
+            id=obj_id,
+            labeled_data_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
+
+    @staticmethod
+    def _call_patch_annotations(
+        api_client: ApiClient,
+        obj_id: int,
+        action: str,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PATCH /api/jobs/{id}/annotations/ (``jobs_api.partial_update_annotations`` in this build)."""
+        _, response = api_client.jobs_api.partial_update_annotations(
+            action=action,
+            id=obj_id,
+            patched_labeled_data_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
+
+    @staticmethod
+    def _call_patch_data_meta(
+        api_client: ApiClient,
+        obj_id: int,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PATCH /api/jobs/{id}/data/meta (``jobs_api.partial_update_data_meta`` in this build)."""
+        _, response = api_client.jobs_api.partial_update_data_meta(
+            id=obj_id,
+            patched_job_data_meta_write_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
 
     @property
     def issues(self) -> IssuesSummary:
@@ -154,3 +210,8 @@ class JobsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'jobs_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'job_write_request'
+
+    @property
+    def api(self) -> JobsApi:
+        """The low-level ``JobsApi`` this collection calls."""
+        return self._client.api_client.jobs_api

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.labels_api import LabelsApi
     from cvat_api.models.attribute import Attribute
     from cvat_api.models.label import Label
     from cvat_api.models.label_type import LabelType
@@ -23,6 +24,11 @@ class LabelBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_label_request'
     _model: Label
+
+    @property
+    def api(self) -> LabelsApi:
+        """The low-level ``LabelsApi`` this object calls."""
+        return self._client.api_client.labels_api
 
     @property
     def name(self) -> str:
@@ -75,3 +81,8 @@ class LabelsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'labels_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = None
+
+    @property
+    def api(self) -> LabelsApi:
+        """The low-level ``LabelsApi`` this collection calls."""
+        return self._client.api_client.labels_api

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.memberships_api import MembershipsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.membership_read import MembershipRead
     from cvat_api.models.role_enum import RoleEnum
@@ -23,6 +24,11 @@ class MembershipBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_membership_write_request'
     _model: MembershipRead
+
+    @property
+    def api(self) -> MembershipsApi:
+        """The low-level ``MembershipsApi`` this object calls."""
+        return self._client.api_client.memberships_api
 
     @property
     def user(self) -> BasicUser:
@@ -59,3 +65,8 @@ class MembershipsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'memberships_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = None
+
+    @property
+    def api(self) -> MembershipsApi:
+        """The low-level ``MembershipsApi`` this collection calls."""
+        return self._client.api_client.memberships_api

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.organizations_api import OrganizationsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.organization_read import OrganizationRead
     from cvat_api.models.organization_read_contact import OrganizationReadContact
@@ -23,6 +24,11 @@ class OrganizationBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_organization_write_request'
     _model: OrganizationRead
+
+    @property
+    def api(self) -> OrganizationsApi:
+        """The low-level ``OrganizationsApi`` this object calls."""
+        return self._client.api_client.organizations_api
 
     @property
     def owner(self) -> BasicUser | None:
@@ -63,3 +69,8 @@ class OrganizationsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'organizations_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'organization_write_request'
+
+    @property
+    def api(self) -> OrganizationsApi:
+        """The low-level ``OrganizationsApi`` this collection calls."""
+        return self._client.api_client.organizations_api

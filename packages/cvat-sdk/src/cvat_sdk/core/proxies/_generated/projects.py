@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.projects_api import ProjectsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.job_status import JobStatus
     from cvat_api.models.labels_summary import LabelsSummary
@@ -26,6 +27,11 @@ class ProjectBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_project_write_request'
     _model: ProjectRead
+
+    @property
+    def api(self) -> ProjectsApi:
+        """The low-level ``ProjectsApi`` this object calls."""
+        return self._client.api_client.projects_api
 
     @property
     def tasks(self) -> TasksSummary:
@@ -106,3 +112,8 @@ class ProjectsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'projects_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'project_write_request'
+
+    @property
+    def api(self) -> ProjectsApi:
+        """The low-level ``ProjectsApi`` this collection calls."""
+        return self._client.api_client.projects_api

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.requests_api import RequestsApi
     from cvat_api.models.request import Request
     from cvat_api.models.request_data_operation import RequestDataOperation
     from cvat_api.models.request_status import RequestStatus
@@ -24,6 +25,11 @@ class RequestBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = None
     _model: Request
+
+    @property
+    def api(self) -> RequestsApi:
+        """The low-level ``RequestsApi`` this object calls."""
+        return self._client.api_client.requests_api
 
     @property
     def status(self) -> RequestStatus:
@@ -80,3 +86,8 @@ class RequestsRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'requests_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('list', 'retrieve'))
     _create_arg: ClassVar[str | None] = None
+
+    @property
+    def api(self) -> RequestsApi:
+        """The low-level ``RequestsApi`` this collection calls."""
+        return self._client.api_client.requests_api

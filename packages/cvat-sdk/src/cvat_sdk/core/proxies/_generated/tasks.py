@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from cvat_api import Model
 
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from cvat_api import ApiClient
+
+    from cvat_api.apis.tasks_api import TasksApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.chunk_type import ChunkType
     from cvat_api.models.job_status import JobStatus
@@ -27,6 +34,66 @@ class TaskBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_task_write_request'
     _model: TaskRead
+
+    @property
+    def api(self) -> TasksApi:
+        """The low-level ``TasksApi`` this object calls."""
+        return self._client.api_client.tasks_api
+
+    @staticmethod
+    def _call_put_annotations(
+        api_client: ApiClient,
+        obj_id: int,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PUT /api/tasks/{id}/annotations/ (``tasks_api.update_annotations`` in this build)."""
+        _, response = api_client.tasks_api.update_annotations(
+            id=obj_id,
+            labeled_data_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
+
+    @staticmethod
+    def _call_patch_annotations(
+        api_client: ApiClient,
+        obj_id: int,
+        action: str,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PATCH /api/tasks/{id}/annotations/ (``tasks_api.partial_update_annotations`` in this build)."""
+        _, response = api_client.tasks_api.partial_update_annotations(
+            action=action,
+            id=obj_id,
+            patched_labeled_data_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
+
+    @staticmethod
+    def _call_patch_data_meta(
+        api_client: ApiClient,
+        obj_id: int,
+        data: Model | Mapping[str, Any],
+    ) -> None:
+        """PATCH /api/tasks/{id}/data/meta (``tasks_api.partial_update_data_meta`` in this build)."""
+        _, response = api_client.tasks_api.partial_update_data_meta(
+            id=obj_id,
+            patched_data_meta_write_request=data.to_dict() if isinstance(data, Model) else data,
+            _parse_response=False,
+        )
+        response.read()  # the answer is not needed; reading it returns the connection to the pool
+
+    @staticmethod
+    def _call_get_status(
+        api_client: ApiClient,
+        obj_id: int,
+    ) -> Any:
+        """GET /api/tasks/{id}/status (``tasks_api.retrieve_status`` in this build)."""
+        answer, _ = api_client.tasks_api.retrieve_status(
+            id=obj_id,
+        )
+        return answer
 
     @property
     def jobs(self) -> JobsSummary:
@@ -155,3 +222,8 @@ class TasksRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'tasks_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'task_write_request'
+
+    @property
+    def api(self) -> TasksApi:
+        """The low-level ``TasksApi`` this collection calls."""
+        return self._client.api_client.tasks_api

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.users_api import UsersApi
     from cvat_api.models.meta_user import MetaUser
 
 __all__ = ["UserBase", "UsersRepoBase"]
@@ -21,6 +22,11 @@ class UserBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_user_request'
     _model: MetaUser
+
+    @property
+    def api(self) -> UsersApi:
+        """The low-level ``UsersApi`` this object calls."""
+        return self._client.api_client.users_api
 
     @property
     def username(self) -> str:
@@ -81,3 +87,8 @@ class UsersRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'users_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = None
+
+    @property
+    def api(self) -> UsersApi:
+        """The low-level ``UsersApi`` this collection calls."""
+        return self._client.api_client.users_api

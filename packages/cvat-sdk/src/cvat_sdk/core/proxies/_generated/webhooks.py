@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ..model_proxy import Entity, EntityT, Repo
 
 if TYPE_CHECKING:
+    from cvat_api.apis.webhooks_api import WebhooksApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.events_enum import EventsEnum
     from cvat_api.models.webhook_content_type import WebhookContentType
@@ -25,6 +26,11 @@ class WebhookBase(Entity):
     _model_id_field: ClassVar[str] = 'id'
     _partial_update_arg: ClassVar[str | None] = 'patched_webhook_write_request'
     _model: WebhookRead
+
+    @property
+    def api(self) -> WebhooksApi:
+        """The low-level ``WebhooksApi`` this object calls."""
+        return self._client.api_client.webhooks_api
 
     @property
     def type(self) -> WebhookType:
@@ -97,3 +103,8 @@ class WebhooksRepoBase(Repo[EntityT]):
     _api_member_name: ClassVar[str] = 'webhooks_api'
     _capabilities: ClassVar[frozenset[str]] = frozenset(('create', 'destroy', 'list', 'partial_update', 'retrieve'))
     _create_arg: ClassVar[str | None] = 'webhook_write_request'
+
+    @property
+    def api(self) -> WebhooksApi:
+        """The low-level ``WebhooksApi`` this collection calls."""
+        return self._client.api_client.webhooks_api
