@@ -1,8 +1,9 @@
-"""A build used with a server of another version: the seed workflows complete with nothing lost.
+"""Every pinned set against every pinned server: the seed workflows complete with nothing lost.
 
-Runs with the main (2.42) build against a CVAT 2.64 server, and (through tests/versions/
-test_builds.py) with the 2.64 build against a CVAT 2.42 server; each combination has its own
-cassettes (`cassettes/test_cross_version/build-<line>/`).
+Each test runs once per server line (2.17, 2.42, 2.64): with the main (2.42) build here, and with the
+2.17 and 2.64 builds through tests/versions/test_builds.py. Each build and server pair has its own
+cassettes (`cassettes/test_cross_version/build-<line>/<test>[server-<line>].yaml`), recorded against a
+real server of that line; live and record runs take the tests of the server given.
 """
 
 from __future__ import annotations
@@ -18,10 +19,17 @@ from cvat_sdk.core.proxies.tasks import ResourceType
 from PIL import Image
 
 BUILD_LINE = ".".join(cvat_api.SCHEMA_VERSION.split(".")[:2])
-SERVER_LINE = {"2.42": "2.64", "2.64": "2.42"}.get(BUILD_LINE, BUILD_LINE)
+SERVER_LINES = ("2.17", "2.42", "2.64")
 LABELS = [{"name": "car", "attributes": [{"name": "color", "mutable": False, "input_type": "text", "default_value": "red", "values": ["red"]}]}, {"name": "person"}]  # fmt: skip
 
-pytestmark = [pytest.mark.server, pytest.mark.server_version(SERVER_LINE), pytest.mark.cassettes_per_build]
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.cassettes_per_build,
+    pytest.mark.parametrize(
+        "server_line",
+        [pytest.param(line, marks=pytest.mark.server_version(line), id=f"server-{line}") for line in SERVER_LINES],
+    ),
+]
 
 
 def _shapes(task: object) -> list[models.LabeledShapeRequest]:
@@ -32,15 +40,19 @@ def _shapes(task: object) -> list[models.LabeledShapeRequest]:
     ]
 
 
-def test_version_mismatch_is_logged_once_and_the_client_works(cvat_server, caplog) -> None:
+def test_version_mismatch_is_logged_once_and_the_client_works(cvat_server, server_line, caplog) -> None:
     with caplog.at_level("WARNING"), Client(cvat_server.url) as client:
         client.login(cvat_server.credentials)
-        assert f"{client.server_version.major}.{client.server_version.minor}" == SERVER_LINE
+        assert f"{client.server_version.major}.{client.server_version.minor}" == server_line
         assert client.users.retrieve_current_user().username == cvat_server.credentials[0]
-    assert caplog.text.count("is not compatible with SDK version") == 1
+        about = client.api_client.server_api.retrieve_about()[0]
+        assert about.version.startswith(server_line)
+    assert caplog.text.count("is not compatible with SDK version") == (server_line != BUILD_LINE)
+    if server_line != BUILD_LINE:
+        assert f"the set for cvat {server_line} fits it best" in caplog.text.lower()
 
 
-def test_task_data_frames_annotations_export_import_backup(client, images, tmp_path) -> None:
+def test_task_data_frames_annotations_export_import_backup(client, images, tmp_path, server_line) -> None:
     task = client.tasks.create_from_data({"name": "xv local", "labels": LABELS}, images[:3])
     created = [task.id]
     try:
@@ -97,7 +109,7 @@ def test_task_data_frames_annotations_export_import_backup(client, images, tmp_p
         client.tasks.remove_by_ids(created)
 
 
-def test_task_from_the_share(client) -> None:
+def test_task_from_the_share(client, server_line) -> None:
     task = client.tasks.create_from_data(
         {"name": "xv share", "labels": LABELS},
         ["sdk-test/img_0.png", "sdk-test/img_1.png"],
@@ -111,7 +123,7 @@ def test_task_from_the_share(client) -> None:
         task.remove()
 
 
-def test_projects_and_organizations(client, images) -> None:
+def test_projects_and_organizations(client, images, server_line) -> None:
     org = client.organizations.create(models.OrganizationWriteRequest(slug="xv-org", name="Cross-version org"))
     try:
         with client.organization_context(org.slug):
@@ -125,7 +137,7 @@ def test_projects_and_organizations(client, images) -> None:
         org.remove()
 
 
-def test_cli_task_and_project_commands(cvat_server, run, images, tmp_path) -> None:
+def test_cli_task_and_project_commands(cvat_server, run, images, tmp_path, server_line) -> None:
     base = ["--server-host", cvat_server.url, "--auth", ":".join(cvat_server.credentials)]
     r = run(*base, "project", "create", "xv cli project", "--labels", '[{"name": "car"}]')
     assert r.code == 0, r.err
