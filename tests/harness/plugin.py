@@ -88,12 +88,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 )
 
 
+def _line(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+# The build under test: the main one (the committed generated code), or another pinned version's
+# (tests/versions/test_builds.py runs the suite with such a tree first on the import path).
+BUILD_LINE = _line(cvat_api.SCHEMA_VERSION)
+MAIN_BUILD = _line(load_manifest()["main"]) == BUILD_LINE
+
+
 def server_line_of(item: pytest.Item) -> str:
-    """The major.minor server line a server-facing test is recorded against."""
+    """The major.minor server line a server-facing test is recorded against (default: the build's)."""
     marker = item.get_closest_marker("server_version")
     if marker is not None:
         return str(marker.args[0])
-    return ".".join(load_manifest()["main"].split(".")[:2])
+    return BUILD_LINE
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,7 +111,7 @@ def _live_server_line() -> str:
     """The major.minor of the live server (its unauthenticated /api/server/about)."""
     url = _server_info().url + "/api/server/about"
     version = requests.get(url, timeout=10).json()["version"]
-    return ".".join(version.split(".")[:2])
+    return _line(version)
 
 
 @pytest.fixture(scope="session")
@@ -132,8 +142,8 @@ def allowed_hosts() -> list[str]:
 def vcr_cassette_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     module = Path(str(request.node.fspath))
     final = module.parent / "cassettes" / module.stem
-    if request.node.get_closest_marker("cassettes_per_build"):
-        final = final / f"build-{'.'.join(cvat_api.SCHEMA_VERSION.split('.')[:2])}"
+    if request.node.get_closest_marker("cassettes_per_build") or not MAIN_BUILD:
+        final = final / f"build-{BUILD_LINE}"
     if MODE == "record":
         staging = tmp_path_factory.mktemp("cassettes-" + module.stem)
         request.config.stash.setdefault(_STAGING_KEY, {})[str(staging)] = final

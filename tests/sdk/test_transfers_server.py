@@ -19,8 +19,15 @@ import cvat_api
 import pytest
 from cvat_api import models
 from cvat_api.exceptions import TransportError
-from cvat_sdk.core.transfers import DataUploader, Downloader, FileUploader, TransferSettings
+from cvat_sdk.core.transfers import DataUploader, Downloader, FileUploader, TransferSettings, UploadError
 from cvat_sdk.core.transfers import transport as transport_module
+
+from tests.harness.plugin import BUILD_LINE
+
+# CVAT 2.17 answers 500 when a TUS upload is started again for a file already stored in the task's
+# upload folder (its init_tus_upload looks up RequestSubresource("data"), which does not exist; later
+# servers handle it): there, recovering from a lost answer is reported as a failed upload.
+RESTART_OF_A_STORED_FILE_FAILS = BUILD_LINE == "2.17"
 
 pytestmark = pytest.mark.server
 
@@ -194,6 +201,10 @@ def test_a_group_whose_answer_was_lost_is_not_stored_twice(
 ) -> None:
     files = [_write_png(tmp_path, f"g{i}.png", (i * 60, 0, 0)) for i in range(3)]
     lost = _lose_answers(monkeypatch, lambda method, headers, lost: "Upload-Multiple" in headers and not lost)
+    if RESTART_OF_A_STORED_FILE_FAILS:
+        with pytest.raises(UploadError, match=r"g0\.png failed: .*\(500\)"):
+            _upload(api, task_id, files, cvat_server, TransferSettings(max_workers=1))
+        return
     _upload(api, task_id, files, cvat_server, TransferSettings(max_workers=1))
     assert lost == ["POST 200"]  # the server had stored the group
     assert _frame_names(api, task_id) == [f.name for f in files]  # once each
@@ -212,6 +223,10 @@ def test_a_tus_upload_whose_last_answer_was_lost_completes(
         return method == "PATCH" and not lost and int(headers["Upload-Offset"]) + SMALL_TUS.tus_chunk_size >= size
 
     lost = _lose_answers(monkeypatch, last_patch)
+    if RESTART_OF_A_STORED_FILE_FAILS:
+        with pytest.raises(UploadError, match=r"big\.png failed: .*\(500\)"):
+            _upload(api, task_id, [big], cvat_server, SMALL_TUS)
+        return
     _upload(api, task_id, [big], cvat_server, SMALL_TUS)
     assert lost == ["PATCH 204"]
     assert _frame_names(api, task_id) == ["big.png"]

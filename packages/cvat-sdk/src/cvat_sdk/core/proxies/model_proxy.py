@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import pprint
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from cvat_api import Model
 from cvat_api.exceptions import ApiException, NotFoundException
@@ -112,7 +112,13 @@ class ModelRetrieveMixin(Repo[EntityT]):
 
 
 class ModelListMixin(Repo[EntityT]):
-    def list(self, *, return_json: bool = False, **filters: Any) -> list[Any]:
+    @overload
+    def list(self, *, return_json: Literal[False] = False, **filters: Any) -> list[EntityT]: ...
+
+    @overload
+    def list(self, *, return_json: Literal[True], **filters: Any) -> list[dict[str, Any]]: ...
+
+    def list(self, *, return_json: bool = False, **filters: Any) -> list[EntityT] | list[dict[str, Any]]:
         """Every object (one request), narrowed by the server's filters (`filter`, `search`, `sort`, fields).
 
         With `return_json=True`, the raw dicts the server sent instead of entities.
