@@ -46,10 +46,18 @@ SDK_CALLS = (
 
 @dataclass(frozen=True)
 class Resource:
+    """A resource: its entity and repository classes, API tag, module of the skeleton (and the
+    Client property), and the hand-written module under cvat_sdk.core.proxies defining them."""
+
     entity: str
     repo: str
     tag: str
     module: str
+    impl: str = ""  # default: `module`
+
+    @property
+    def impl_module(self) -> str:
+        return self.impl or self.module
 
 
 RESOURCES = (
@@ -57,16 +65,23 @@ RESOURCES = (
     Resource("Project", "ProjectsRepo", "projects", "projects"),
     Resource("Job", "JobsRepo", "jobs", "jobs"),
     Resource("Issue", "IssuesRepo", "issues", "issues"),
-    Resource("Comment", "CommentsRepo", "comments", "comments"),
+    Resource("Comment", "CommentsRepo", "comments", "comments", impl="issues"),
     Resource("Organization", "OrganizationsRepo", "organizations", "organizations"),
     Resource("User", "UsersRepo", "users", "users"),
     Resource("Label", "LabelsRepo", "labels", "labels"),
     Resource("Membership", "MembershipsRepo", "memberships", "memberships"),
-    Resource("Invitation", "InvitationsRepo", "invitations", "invitations"),
+    Resource("Invitation", "InvitationsRepo", "invitations", "invitations", impl="memberships"),
     Resource("CloudStorage", "CloudStoragesRepo", "cloudstorages", "cloud_storages"),
     Resource("Webhook", "WebhooksRepo", "webhooks", "webhooks"),
     Resource("Request", "RequestsRepo", "requests", "requests"),
 )
+# Repositories of the Client with no generated skeleton (hand-written over their own API)
+# -> the Client property's docstring.
+EXTRA_REPOS = {
+    Resource("AccessToken", "AccessTokensRepo", "", "access_tokens"): (
+        "Personal access tokens of the current user (CVAT 2.48 and newer)."
+    ),
+}
 
 
 def _context(ir: SchemaIR, res: Resource) -> dict[str, Any] | None:
@@ -136,5 +151,9 @@ def render_sdk_skeletons(env: jinja2.Environment, ir: SchemaIR, head: str) -> di
         done.append(res)
     files[SDK_GENERATED / "__init__.py"] = env.get_template("cvat_sdk/skeletons_init.py.j2").render(
         header=head, resources=done
+    )
+    repos = [(r, f"{r.entity}s on the server (``{r.repo}``).") for r in RESOURCES] + list(EXTRA_REPOS.items())
+    files[SDK_GENERATED / "repositories.py"] = env.get_template("cvat_sdk/repositories.py.j2").render(
+        header=head, repos=sorted(repos, key=lambda item: item[0].module)
     )
     return files

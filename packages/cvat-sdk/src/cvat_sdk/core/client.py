@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -31,20 +32,9 @@ from .exceptions import (
     LoginError,
 )
 from .progress import ProgressReporter
+from .proxies._generated.repositories import ClientRepositories
 
 if TYPE_CHECKING:
-    from .proxies.access_tokens import AccessTokensRepo
-    from .proxies.cloud_storages import CloudStoragesRepo
-    from .proxies.issues import CommentsRepo, IssuesRepo
-    from .proxies.jobs import JobsRepo
-    from .proxies.labels import LabelsRepo
-    from .proxies.memberships import InvitationsRepo, MembershipsRepo
-    from .proxies.organizations import OrganizationsRepo
-    from .proxies.projects import ProjectsRepo
-    from .proxies.requests import RequestsRepo
-    from .proxies.tasks import TasksRepo
-    from .proxies.users import UsersRepo
-    from .proxies.webhooks import WebhooksRepo
     from .transfers import TransferSettings
 
 ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
@@ -127,7 +117,7 @@ class CVAT_API_V2:  # noqa: N801 - the official name
         return url
 
 
-class Client:
+class Client(ClientRepositories):
     """A connection to a CVAT server: session, authentication and the repositories.
 
     `Client("https://cvat.example.com")`, `Client("localhost:8080")` (scheme found by probing https,
@@ -434,94 +424,13 @@ class Client:
             if pbar:
                 pbar.finish()
 
-    # --- repositories -------------------------------------------------------------------
-    def _repo(self, name: str) -> Any:
+    # --- repositories (the typed properties: proxies/_generated/repositories.py) --------------
+    def _repo(self, name: str, module: str, cls: str) -> Any:
+        """The repository `name`, class `cls` of cvat_sdk.core.proxies.<module>, made on first use."""
         repo = self._repos.get(name)
         if repo is None:
-            repo = self._repos[name] = _repo_factory(name)(self)
+            repo = self._repos[name] = getattr(importlib.import_module(f"{__package__}.proxies.{module}"), cls)(self)
         return repo
-
-    @property
-    def tasks(self) -> TasksRepo:
-        return self._repo("tasks")  # type: ignore[no-any-return]
-
-    @property
-    def projects(self) -> ProjectsRepo:
-        return self._repo("projects")  # type: ignore[no-any-return]
-
-    @property
-    def jobs(self) -> JobsRepo:
-        return self._repo("jobs")  # type: ignore[no-any-return]
-
-    @property
-    def users(self) -> UsersRepo:
-        return self._repo("users")  # type: ignore[no-any-return]
-
-    @property
-    def organizations(self) -> OrganizationsRepo:
-        return self._repo("organizations")  # type: ignore[no-any-return]
-
-    @property
-    def issues(self) -> IssuesRepo:
-        return self._repo("issues")  # type: ignore[no-any-return]
-
-    @property
-    def comments(self) -> CommentsRepo:
-        return self._repo("comments")  # type: ignore[no-any-return]
-
-    @property
-    def labels(self) -> LabelsRepo:
-        return self._repo("labels")  # type: ignore[no-any-return]
-
-    @property
-    def memberships(self) -> MembershipsRepo:
-        return self._repo("memberships")  # type: ignore[no-any-return]
-
-    @property
-    def invitations(self) -> InvitationsRepo:
-        return self._repo("invitations")  # type: ignore[no-any-return]
-
-    @property
-    def cloud_storages(self) -> CloudStoragesRepo:
-        return self._repo("cloud_storages")  # type: ignore[no-any-return]
-
-    @property
-    def webhooks(self) -> WebhooksRepo:
-        return self._repo("webhooks")  # type: ignore[no-any-return]
-
-    @property
-    def requests(self) -> RequestsRepo:
-        return self._repo("requests")  # type: ignore[no-any-return]
-
-    @property
-    def access_tokens(self) -> AccessTokensRepo:
-        """Personal access tokens of the current user (CVAT 2.48 and newer)."""
-        return self._repo("access_tokens")  # type: ignore[no-any-return]
-
-
-_REPOS = {
-    "tasks": ("tasks", "TasksRepo"),
-    "projects": ("projects", "ProjectsRepo"),
-    "jobs": ("jobs", "JobsRepo"),
-    "users": ("users", "UsersRepo"),
-    "organizations": ("organizations", "OrganizationsRepo"),
-    "issues": ("issues", "IssuesRepo"),
-    "comments": ("issues", "CommentsRepo"),
-    "labels": ("labels", "LabelsRepo"),
-    "memberships": ("memberships", "MembershipsRepo"),
-    "invitations": ("memberships", "InvitationsRepo"),
-    "cloud_storages": ("cloud_storages", "CloudStoragesRepo"),
-    "webhooks": ("webhooks", "WebhooksRepo"),
-    "requests": ("requests", "RequestsRepo"),
-    "access_tokens": ("access_tokens", "AccessTokensRepo"),
-}
-
-
-def _repo_factory(name: str) -> Any:
-    import importlib
-
-    module, cls = _REPOS[name]
-    return getattr(importlib.import_module(f"cvat_sdk.core.proxies.{module}"), cls)
 
 
 def _server_detail(error: ApiException) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import cvat_api
 
 from .progress import ProgressReporter
-from .transfers.settings import SERVER_MAX_REQUEST_SIZE
+from .transfers.settings import SERVER_MAX_REQUEST_SIZE, TransferSettings
 from .transfers.tus import TusUpload
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _MyTusUploader = TusUpload  # the official name of the TUS uploader class
 class Uploader:
     """Uploads one file through CVAT's Upload-Start / TUS / Upload-Finish bracket."""
 
-    _CHUNK_SIZE = 10 * 2**20
+    _CHUNK_SIZE = TransferSettings.tus_chunk_size  # the one default, TransferSettings'
 
     def __init__(self, client: Client) -> None:
         self._client = client

@@ -13,6 +13,7 @@ from cvat_api import Model, models
 from ..exceptions import BackgroundRequestException, CvatSdkException
 from ..progress import ProgressReporter
 from ..transfers import DataUploader, MissingFilesError
+from ..transfers.data_upload import DEFAULT_IMAGE_QUALITY
 from ..utils import StrPath
 from ._generated.tasks import TaskBase, TasksRepoBase
 from .annotations import AnnotationCrudMixin
@@ -98,11 +99,12 @@ def task_creation_error(cause: Exception, *, task_id: int, step: str) -> TaskCre
 
 
 def build_data_request(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The data parameters to send: image_quality 70 by default; `frame_step` becomes frame_filter.
+    """The data parameters to send: image_quality DEFAULT_IMAGE_QUALITY (70) by default; `frame_step`
+    becomes frame_filter.
 
     Keys DataRequest does not have raise InvalidDataParamsError instead of being dropped.
     """
-    data: dict[str, Any] = {"image_quality": 70}
+    data: dict[str, Any] = {"image_quality": DEFAULT_IMAGE_QUALITY}
     params = dict(params or {})
     frame_step = params.pop("frame_step", None)
     if frame_step is not None:
@@ -150,9 +152,7 @@ class Task(
         """
         data = build_data_request(params)
         if resource_type is ResourceType.LOCAL:
-            files = [Path(r) for r in resources]
-            if str(data.get("sorting_method", "")).lower() == "predefined":
-                data.setdefault("upload_file_order", [f.name for f in files])
+            files = [Path(r) for r in resources]  # (the uploader adds upload_file_order for "predefined")
             uploader = DataUploader(
                 self._client.api_client, self._client._transfer_settings(), logger=self._client.logger
             )
