@@ -13,7 +13,7 @@ import jinja2
 from . import exprs
 from .ir import ApiDef, EnumDef, ModelDef, OperationDef, SchemaIR, TypeRef
 from .sdk_skeletons import render_sdk_skeletons
-from .skew import omitted_by_other_versions, route_differences
+from .skew import omitted_by_other_versions, route_differences, routes_absent_elsewhere
 from .source import SchemaSource
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -213,14 +213,16 @@ def _wrap(lines: list[str], width: int = 92) -> list[str]:
     return out
 
 
-def _api_context(api: ApiDef, by_name: dict[str, str]) -> dict[str, Any]:
+def _api_context(
+    api: ApiDef, by_name: dict[str, str], absent: dict[tuple[str, str], tuple[str, ...]]
+) -> dict[str, Any]:
     types: list[TypeRef] = []
     for op in api.operations:
         types += [p.type for p in op.params]
         if op.body:
             types.append(op.body.type)
         types += [TypeRef("model", r.model) for r in op.responses if r.model]
-    ops = [_op_context(op) for op in api.operations]
+    ops = [_op_context(op) | {"absent_in": absent.get((op.http_method, op.path), ())} for op in api.operations]
     # A method named `list` shadows the builtin in the class body: annotations then say builtins.list.
     shadowed = any(op.method_name == "list" for op in api.operations)
     needs_builtins = False
@@ -263,8 +265,9 @@ def render(ir: SchemaIR, source: SchemaSource) -> Output:
         header=head, doc="Models and enums of the CVAT API.", entries=entries
     )
     api_tpl = env.get_template("cvat_api/api.py.j2")
+    absent = routes_absent_elsewhere(source.document, source.version)
     for api in ir.apis:
-        files[apis_dir / f"{api.module}.py"] = api_tpl.render(header=head, **_api_context(api, by_name))
+        files[apis_dir / f"{api.module}.py"] = api_tpl.render(header=head, **_api_context(api, by_name, absent))
     api_entries = sorted(((a.module, a.class_name) for a in ir.apis), key=lambda x: x[1])
     files[apis_dir / "__init__.py"] = init_tpl.render(header=head, doc="API classes, one per tag.", entries=api_entries)
     files[API_PKG / "_generated" / "__init__.py"] = env.get_template("cvat_api/info.py.j2").render(

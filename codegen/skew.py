@@ -63,3 +63,19 @@ def omitted_by_other_versions(document: dict[str, Any], own_version: str) -> Omi
             if versions:
                 result.setdefault(name, {})[wire] = versions
     return result
+
+
+def routes_absent_elsewhere(document: dict[str, Any], own_version: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(METHOD, path) of each operation of `document` -> the other pinned versions whose schema lacks
+    it (only schemas that list every operation of their server: not `"operations_complete": false`)."""
+    pinned = load_manifest()["versions"]
+    others = [
+        (v, _routes(d))
+        for v in sorted(pinned)
+        if v != own_version and pinned[v].get("operations_complete", True) and (d := _pinned_document(v)) is not None
+    ]
+    return {
+        (method.upper(), path): absent
+        for method, path in sorted(_routes(document))
+        if (absent := tuple(v for v, theirs in others if (method, path) not in theirs))
+    }

@@ -504,6 +504,21 @@ def test_json_or_binary_response(scripted, client):
     assert value == b"\x00\x01binary"
 
 
+def test_an_operation_the_servers_line_lacks_is_refused_before_sending(scripted, client):
+    """CVAT 2.17's schema has no validation layouts: with the server's version known, nothing is sent."""
+    client.server_version = "2.17.0"
+    with pytest.raises(
+        cvat_api.exceptions.UnsupportedOperationError,
+        match=r"tasks_retrieve_validation_layout .*CVAT 2\.17\.0.*nothing was sent",
+    ):
+        client.tasks_api.retrieve_validation_layout(1)
+    assert scripted.requests == []
+    client.server_version = "2.30.1"  # between pinned lines: not known to lack it, so it is asked
+    scripted.reply(json={"mode": "gt", "frames": []})
+    client.tasks_api.retrieve_validation_layout(1)
+    assert len(scripted.requests) == 1
+
+
 def test_api_client_unknown_attribute(client):
     with pytest.raises(AttributeError):
         client.no_such_api  # noqa: B018

@@ -8,12 +8,15 @@ real server of that line; live and record runs take the tests of the server give
 
 from __future__ import annotations
 
+import importlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import cvat_api
 import pytest
+from cvat_api.exceptions import UnsupportedOperationError
 from cvat_sdk import Client, models
 from cvat_sdk.core.proxies.tasks import ResourceType
 from PIL import Image
@@ -159,3 +162,28 @@ def test_cli_task_and_project_commands(cvat_server, run, images, tmp_path, serve
     finally:
         assert run(*base, "task", "delete", str(task_id)).code == 0
         assert run(*base, "project", "delete", str(project_id)).code == 0
+
+
+def test_an_operation_the_server_lacks_is_refused_before_sending(client, server_line) -> None:
+    """Every operation of this build whose schema is absent from the server's pinned line is refused
+    with UnsupportedOperationError once the server's version is known; nothing is sent (in replay an
+    unrecorded request would fail the test)."""
+    assert client.api_client.server_version is not None and client.api_client.server_version.startswith(server_line)
+    lacking = []
+    for module, cls in cvat_api._generated.API_ATTRS.values():
+        api_cls = getattr(importlib.import_module(f"cvat_api.apis.{module}"), cls)
+        for op in api_cls._operations.values():
+            if any(v.startswith(server_line + ".") for v in op.absent_in):
+                lacking.append(op)
+    for op in lacking:
+        params = {name: 1 for name in _path_params(op.path)}
+        with pytest.raises(UnsupportedOperationError, match=f"{op.id} .* is not available on this server"):
+            client.api_client.call_operation(op, path_params=params, query_params={}, header_params={}, body=None)
+    if server_line == BUILD_LINE:
+        assert not lacking
+    else:  # each pair of pinned lines differs by at least one operation
+        assert lacking, f"no operation of build {BUILD_LINE} is marked absent on {server_line}"
+
+
+def _path_params(path: str) -> list[str]:
+    return re.findall(r"\{(\w+)\}", path)

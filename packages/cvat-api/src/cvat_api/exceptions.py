@@ -17,6 +17,7 @@ from ._runtime.errors import (
     TooManyRequestsException,
     TransportError,
     UnauthorizedException,
+    UnsupportedOperationError,
     exception_for_status,
     exception_from_response,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "TooManyRequestsException",
     "TransportError",
     "UnauthorizedException",
+    "UnsupportedOperationError",
     "exception_for_status",
     "exception_from_response",
 ]

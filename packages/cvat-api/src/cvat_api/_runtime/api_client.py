@@ -34,6 +34,10 @@ _IGNORED_KWARGS = frozenset(OfficialOptions.__annotations__)
 class ApiClient(ApiAttributes):
     """The low-level client: `api_client.tasks_api.retrieve(1)` and friends, over one HTTP session."""
 
+    server_version: str | None = None
+    """The server's version, when known (the SDK's Client sets it): an operation that the schema of
+    the server's pinned line lacks is then refused with UnsupportedOperationError, before sending."""
+
     def __init__(
         self,
         configuration: Configuration | None = None,
@@ -239,6 +243,7 @@ class ApiClient(ApiAttributes):
         With `async_req=True` (official keyword) the call runs on the client's thread pool and an
         `ApplyResult` is returned; `.get()` gives the same tuple.
         """
+        op.check_available(self.server_version)
         extra = dict(extra_kwargs or {})
         for name in extra:
             if name not in _IGNORED_KWARGS:

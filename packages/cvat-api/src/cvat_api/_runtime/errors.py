@@ -43,6 +43,18 @@ class _PathError(OpenApiException):
         super().__init__(msg)
 
 
+class UnsupportedOperationError(OpenApiException):
+    """The server, of a version whose schema lacks the operation, was not asked: nothing was sent."""
+
+    def __init__(self, operation: str, method: str, path: str, server_version: str, lacking: str) -> None:
+        self.operation = operation
+        self.server_version = server_version
+        super().__init__(
+            f"{operation} ({method} {path}) is not available on this server: it is CVAT {server_version}, "
+            f"and the schema of CVAT {lacking} has no such operation; nothing was sent"
+        )
+
+
 class ApiTypeError(_PathError, TypeError):
     """An argument of the wrong type."""
 

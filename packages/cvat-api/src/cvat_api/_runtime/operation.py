@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypedDict, Union
 
+from .errors import UnsupportedOperationError
+
 if TYPE_CHECKING:
     from .api_client import ApiClient
 
@@ -32,6 +34,7 @@ class Operation:
 
     `responses` maps a status code to (kind, model name); kinds: none, model, list, json, binary,
     json_or_binary (decided by the response's Content-Type), auto (JSON if the server says so).
+    `absent_in`: the other pinned server versions whose schema lacks the operation.
     """
 
     id: str
@@ -39,6 +42,17 @@ class Operation:
     path: str
     body_content_types: tuple[str, ...] = ()
     responses: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    absent_in: tuple[str, ...] = ()
+
+    def check_available(self, server_version: str | None) -> None:
+        """Raise UnsupportedOperationError, before anything is sent, if the server (of a known
+        version) is of a pinned line whose schema lacks this operation."""
+        if server_version is None:
+            return
+        line = server_version.split(".")[:2]
+        lacking = next((v for v in self.absent_in if v.split(".")[:2] == line), None)
+        if lacking is not None:
+            raise UnsupportedOperationError(self.id, self.method, self.path, server_version, lacking)
 
     @property
     def idempotent(self) -> bool:

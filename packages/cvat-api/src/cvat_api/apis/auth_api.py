@@ -74,6 +74,7 @@ _CREATE_SIGNING = Operation(
     path='/api/auth/signing',
     body_content_types=('application/json',),
     responses={200: ('json', None)},
+    absent_in=('2.64.0',),
 )
 _RETRIEVE_RULES = Operation(
     id='auth_retrieve_rules',

@@ -28,6 +28,7 @@ _CREATE_MERGE = Operation(
     path='/api/consensus/merges',
     body_content_types=('application/json',),
     responses={202: ('model', 'RqId'), 400: ('none', None)},
+    absent_in=('2.17.0',),
 )
 _LIST_SETTINGS = Operation(
     id='consensus_list_settings',
@@ -35,6 +36,7 @@ _LIST_SETTINGS = Operation(
     path='/api/consensus/settings',
     body_content_types=(),
     responses={200: ('model', 'PaginatedConsensusSettingsList')},
+    absent_in=('2.17.0',),
 )
 _PARTIAL_UPDATE_SETTINGS = Operation(
     id='consensus_partial_update_settings',
@@ -42,6 +44,7 @@ _PARTIAL_UPDATE_SETTINGS = Operation(
     path='/api/consensus/settings/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'ConsensusSettings')},
+    absent_in=('2.17.0',),
 )
 _RETRIEVE_SETTINGS = Operation(
     id='consensus_retrieve_settings',
@@ -49,6 +52,7 @@ _RETRIEVE_SETTINGS = Operation(
     path='/api/consensus/settings/{id}',
     body_content_types=(),
     responses={200: ('model', 'ConsensusSettings')},
+    absent_in=('2.17.0',),
 )
 
 

@@ -36,6 +36,7 @@ _CREATE_EXPORT = Operation(
     path='/api/events/export',
     body_content_types=(),
     responses={202: ('model', 'RqId')},
+    absent_in=('2.17.0',),
 )
 _LIST = Operation(
     id='events_list',

@@ -109,6 +109,7 @@ _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     path='/api/jobs/{id}/validation_layout',
     body_content_types=('application/json',),
     responses={200: ('model', 'JobValidationLayoutRead')},
+    absent_in=('2.17.0',),
 )
 _RETRIEVE = Operation(
     id='jobs_retrieve',
@@ -151,6 +152,7 @@ _RETRIEVE_VALIDATION_LAYOUT = Operation(
     path='/api/jobs/{id}/validation_layout',
     body_content_types=(),
     responses={200: ('model', 'JobValidationLayoutRead')},
+    absent_in=('2.17.0',),
 )
 _UPDATE_ANNOTATIONS = Operation(
     id='jobs_update_annotations',

@@ -133,6 +133,7 @@ _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     path='/api/tasks/{id}/validation_layout',
     body_content_types=('application/json',),
     responses={200: ('model', 'TaskValidationLayoutRead')},
+    absent_in=('2.17.0',),
 )
 _RETRIEVE = Operation(
     id='tasks_retrieve',
@@ -182,6 +183,7 @@ _RETRIEVE_VALIDATION_LAYOUT = Operation(
     path='/api/tasks/{id}/validation_layout',
     body_content_types=(),
     responses={200: ('model', 'TaskValidationLayoutRead')},
+    absent_in=('2.17.0',),
 )
 _UPDATE_ANNOTATIONS = Operation(
     id='tasks_update_annotations',

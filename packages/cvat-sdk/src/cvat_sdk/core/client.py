@@ -243,6 +243,7 @@ class Client(ClientRepositories):
     def get_server_version(self) -> pv.Version:
         about, _ = self.api_client.server_api.retrieve_about()
         self.server_version = pv.Version(about.version)
+        self.api_client.server_version = about.version  # operations this server's line lacks are refused
         return self.server_version
 
     server_version: pv.Version | None = None
