@@ -10,6 +10,7 @@ import multiprocessing.pool
 
 import cvat_api
 import pytest
+from cvat_api import Configuration
 
 
 def _about() -> dict[str, str]:
@@ -185,3 +186,50 @@ def test_async_req_runs_on_the_client_pool(scripted, client):
     assert isinstance(result, multiprocessing.pool.ApplyResult)
     about, response = result.get(timeout=10)
     assert about.version == "2.42.0" and response.status == 200
+
+
+# --- official Configuration settings that change nothing here say so ---------------------------------
+
+INEFFECTIVE = {
+    "assert_hostname": False,
+    "no_proxy": "internal.example",
+    "proxy_headers": {"Proxy-Authorization": "x"},
+    "socket_options": [(6, 1, 1)],
+    "temp_folder_path": "/tmp/downloads",
+    "safe_chars_for_path_param": "/",
+    "client_side_validation": False,
+    "disabled_client_side_validations": "maxLength",
+    "discard_unknown_keys": True,
+    "server_index": 1,
+    "server_variables": {"port": "8080"},
+    "server_operation_index": {"tasks_list": 1},
+    "server_operation_variables": {"tasks_list": {}},
+}
+
+
+@pytest.mark.parametrize(("name", "value"), sorted(INEFFECTIVE.items()))
+def test_an_official_setting_without_effect_warns_naming_it(name, value):
+    config = Configuration(host="http://localhost:8080")
+    with pytest.warns(cvat_api.exceptions.IneffectiveSettingWarning, match=rf"Configuration\.{name} has no effect"):
+        setattr(config, name, value)
+
+
+def test_official_defaults_and_copies_do_not_warn(recwarn):
+    config = Configuration(host="http://localhost:8080")
+    config.copy()
+    Configuration.set_default(config)
+    try:
+        Configuration.get_default_copy()
+    finally:
+        Configuration.set_default(None)
+    assert not [w for w in recwarn if issubclass(w.category, cvat_api.exceptions.IneffectiveSettingWarning)]
+
+
+def test_refresh_api_key_hook_is_called_before_the_key_is_read():
+    config = Configuration(host="http://localhost:8080")
+
+    def refresh(cfg):
+        cfg.api_key["tokenAuth"] = "fresh"
+
+    config.refresh_api_key_hook = refresh
+    assert config.get_api_key_with_prefix("tokenAuth") == "Token fresh"

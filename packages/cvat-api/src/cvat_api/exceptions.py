@@ -1,5 +1,6 @@
 """Every exception cvat-api raises (the names of the official generator's exceptions module, and more)."""
 
+from ._runtime.configuration import IneffectiveSettingWarning
 from ._runtime.errors import (
     ApiAttributeError,
     ApiException,
@@ -32,6 +33,7 @@ __all__ = [
     "BadRequestException",
     "ConflictException",
     "ForbiddenException",
+    "IneffectiveSettingWarning",
     "MalformedAnswerError",
     "MissingFieldError",
     "NotFoundException",

@@ -7,6 +7,7 @@ import copy
 import http.client
 import logging
 import sys
+import warnings
 from typing import Any
 
 from .retry import RetryPolicy
@@ -15,6 +16,39 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 300.0
 DEFAULT_POOL_MAXSIZE = 16
 PACKAGE_LOGGER = "cvat_api"
+
+
+class IneffectiveSettingWarning(UserWarning):
+    """A setting of the official Configuration that this client accepts but that changes nothing."""
+
+
+# Official Configuration settings accepted for compatibility that have no effect here -> why (and
+# what to use instead). Setting one to anything but its default warns (IneffectiveSettingWarning).
+_NO_EFFECT = {
+    "assert_hostname": "TLS host names are always checked against the certificate (verify_ssl=False turns checks off)",
+    "no_proxy": "set the NO_PROXY environment variable (honoured with trust_env=True)",
+    "proxy_headers": "proxy credentials go in the `proxy` URL; other proxy headers cannot be set",
+    "socket_options": "sockets use the system's options",
+    "temp_folder_path": "binary answers are returned as bytes or streamed (_parse_response=False), never written to temporary files",
+    "safe_chars_for_path_param": "path parameters are always fully quoted",
+    "client_side_validation": "arguments are always checked",
+    "disabled_client_side_validations": "arguments are always checked",
+    "discard_unknown_keys": "fields the schema does not know are always kept (additional_properties)",
+    "server_index": "requests go to `host`",
+    "server_variables": "requests go to `host`",
+    "server_operation_index": "requests go to `host`",
+    "server_operation_variables": "requests go to `host`",
+}
+# their defaults (None where not listed): the official constructor's
+_DEFAULTS: dict[str, Any] = {
+    "client_side_validation": True,
+    "disabled_client_side_validations": "",
+    "safe_chars_for_path_param": "",
+    "discard_unknown_keys": False,
+    "server_variables": {},
+    "server_operation_index": {},
+    "server_operation_variables": {},
+}
 
 
 class Configuration:
@@ -168,6 +202,12 @@ class Configuration:
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "host":
             value = normalize_host(value)
+        elif name in _NO_EFFECT and value != _DEFAULTS.get(name):
+            warnings.warn(
+                f"Configuration.{name} has no effect in this client: {_NO_EFFECT[name]}",
+                IneffectiveSettingWarning,
+                stacklevel=2,
+            )
         super().__setattr__(name, value)
 
     @property
@@ -184,6 +224,9 @@ class Configuration:
         return (self.connect_timeout, self.read_timeout)
 
     def get_api_key_with_prefix(self, identifier: str) -> str | None:
+        """The key with its prefix (`Token abc`); `refresh_api_key_hook(self)` is called first, if set."""
+        if self.refresh_api_key_hook is not None:
+            self.refresh_api_key_hook(self)
         key = self.api_key.get(identifier)
         if key is None:
             return None
