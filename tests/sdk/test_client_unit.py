@@ -7,7 +7,7 @@ import logging
 import time
 
 import pytest
-from cvat_sdk import Client, Config, make_client
+from cvat_sdk import Client, Config, make_client, models
 from cvat_sdk.core import polling
 from cvat_sdk.core.client import is_supported_server
 from cvat_sdk.core.exceptions import (
@@ -321,3 +321,19 @@ def test_version_warning_goes_to_the_clients_logger_also_when_raising(scripted) 
     client = Client(scripted.url, logger=logger, check_server_version=False)
     with pytest.raises(IncompatibleVersionException):
         client.check_server_version(fail_if_unsupported=True)
+
+
+def test_an_entity_field_the_server_did_not_send_says_why() -> None:
+    """A task without data has no size: the AttributeError names model, object, field and reason."""
+    from cvat_api.exceptions import OmittedFieldError
+    from cvat_sdk.core.proxies.tasks import Task
+
+    model = models.TaskRead.from_dict(
+        {"id": 9, "jobs": {"count": 0, "completed": 0, "validation": 0}, "labels": {"url": "u"}, "new_field": 1}
+    )
+    task = Task(None, model)  # type: ignore[arg-type]
+    with pytest.raises(OmittedFieldError, match=r"TaskRead #9 has no 'size': the server did not send it"):
+        task.size  # noqa: B018
+    assert task.new_field == 1  # a field this build does not know is still readable
+    with pytest.raises(AttributeError, match="'Task' object has no attribute 'nope'"):
+        task.nope  # noqa: B018

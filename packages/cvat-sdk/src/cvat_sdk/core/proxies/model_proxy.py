@@ -55,11 +55,15 @@ class Entity(ModelProxy):
     if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt attribute is an error there
 
         def __getattr__(self, name: str) -> Any:
-            # fields a newer server sends that this build has no property for
+            # fields a newer server sends that this build has no property for; and a field property
+            # whose value the server did not send lands here too: its OmittedFieldError says why
             if name.startswith("_"):
                 raise AttributeError(name)
+            model = self.__dict__["_model"]
+            if name in type(model)._attr_names:
+                return getattr(model, name)
             try:
-                return self.__dict__["_model"][name]
+                return model[name]
             except KeyError:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
