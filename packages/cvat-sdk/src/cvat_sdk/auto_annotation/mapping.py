@@ -18,6 +18,7 @@ from cvat_api import models
 
 from ..attributes import attribute_value_validator
 from .exceptions import BadFunctionError
+from .interface import validate_function_labels
 
 
 @attrs.frozen
@@ -78,6 +79,7 @@ class AnnotationMapper:
     ) -> None:
         """`label_mapping`: function label name -> where it goes (None: the same names; a mapping:
         only the labels in it)."""
+        validate_function_labels(function_labels)  # specs made without the check (sets before 2.27)
         self._logger = logger
         self._allow_unmatched = allow_unmatched_labels
         self._conv_mask_to_poly = conv_mask_to_poly
