@@ -176,6 +176,31 @@ def test_a_spec_made_without_the_check_is_checked_when_run(monkeypatch: pytest.M
         cvataa.DetectionFunctionSpec(labels=bad)
 
 
+def test_types_are_not_checked_in_the_sets_before_2_27(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The official SDK before 2.27 sent what the function gave, whatever the task's label types."""
+    from cvat_sdk.auto_annotation import mapping
+
+    spec = cvataa.DetectionFunctionSpec(labels=[cvataa.label_spec("person", 1, type="polygon")])
+    with pytest.raises(cvataa.BadFunctionError, match="type 'polygon' in the function, but 'rectangle'"):
+        mapper(spec)
+    monkeypatch.setattr(mapping, "_TYPES_CHECKED", False)
+    shapes = [cvataa.polygon(1, [0, 0, 1, 0, 1, 1])]
+    mapper(spec).validate_and_remap(shapes, 3)
+    assert [(s.label_id, str(s.type), s.frame) for s in shapes] == [(102, "polygon", 3)]
+    # what is wrong whatever the task has is still an error
+    with pytest.raises(cvataa.BadFunctionError, match="non-skeleton shape with elements"):
+        mapper(spec).validate_and_remap([cvataa.polygon(1, [0, 0, 1, 0], elements=[cvataa.keypoint(0, [0, 0])])], 0)
+
+
+def test_attributes_of_a_label_that_declares_none() -> None:
+    shapes = [cvataa.rectangle(1, [0, 0, 1, 1], attributes=[{"spec_id": 1, "value": "x"}])]
+    with pytest.raises(
+        cvataa.BadFunctionError,
+        match=r"shape with attributes for a label that declares none: attribute with unknown ID \(1\)",
+    ):
+        mapper(full_spec()).validate_and_remap(shapes, 0)
+
+
 def test_bad_function_error_is_an_sdk_exception() -> None:
     assert issubclass(cvataa.BadFunctionError, CvatSdkException)
 
