@@ -135,7 +135,11 @@ def make_venv(path: Path, packages: list[str], requirements: Path, *, version: s
 
 
 def run_suites(instance: Path, python: Path, out: Path) -> Path:
-    subprocess.run([str(instance / "run-suite.sh"), str(python)], check=False, cwd=instance)
+    # The suites' own pytest.ini, named: otherwise pytest 6 may take a configuration further up (this
+    # repository's pyproject.toml, for an instance kept in .compat/) and fail to collect.
+    suites = instance / "tests" / "python"
+    cmd = [instance / "run-suite.sh", python, "-c", suites / "pytest.ini", "--rootdir", suites]
+    subprocess.run([str(c) for c in cmd], check=False, cwd=instance)
     latest = (instance / "results" / "latest").resolve()
     out.mkdir(parents=True, exist_ok=True)
     junit = out / "junit.xml"
