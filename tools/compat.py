@@ -6,12 +6,16 @@ SERVER_VERSION=<version>`), once with the official `cvat-sdk` and `cvat-cli` of 
 (cached per version; `--refresh-official` reruns it). Prints `N passed, N failed, N skipped,
 N deselected` for ours and every test whose outcome differs.
 
+Tests in KEPT_NEWER (behaviour later official releases changed on purpose, kept newer here and
+listed in docs/guides/compatibility.md) are reported but are not regressions.
+
 `--server-version` (2.17, 2.42 or 2.64; `make compat SERVER_VERSION=...`) names the version; the
 test instance must be of that version. The test instance comes from the official-suites part of
 the CVAT kit (`../shared/cvat-kit`): an existing one (`--instance DIR`), one set up next to a
 kit-built server (`--server-prefix DIR --git-dir DIR`, kept as `.compat/instance-<version>`), or
 the one an earlier run kept there. Nothing here builds CVAT. Exit status: 0 when no test that
-passes with the official packages fails with ours, 1 otherwise, 2 on usage errors.
+passes with the official packages fails with ours (but those in KEPT_NEWER), 1 otherwise, 2 on
+usage errors.
 """
 
 from __future__ import annotations
@@ -39,6 +43,16 @@ EXTRAS = ["scikit-image>=0.24"]
 # deepdiff 5.6, and that deepdiff does not import with NumPy 2 (which torch would bring).
 VERSION_EXTRAS = {"2.17.0": ["numpy<2"]}
 ORDER = ["passed", "skipped", "failed", "error"]
+# Tests that pin behaviour later official releases changed on purpose, where ours keeps the newer
+# behaviour because no caller can trip over it; each is listed, with the reason, in
+# docs/guides/compatibility.md. They are reported, but not counted as regressions.
+KEPT_NEWER: dict[str, dict[str, str]] = {
+    "2.17.0": {
+        "sdk.test_auto_annotation.TestTaskAutoAnnotation::test_attributes": (
+            "functions may declare label attributes (official since 2.30)"
+        ),
+    },
+}
 
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -204,13 +218,18 @@ def main() -> int:
 
     official, ours = outcomes(official_junit), outcomes(ours_junit)
     counts = (work / f"ours-{version}" / "counts.txt").read_text().strip()
-    regressions = sorted(k for k, o in official.items() if o == "passed" and ours.get(k) != "passed")
+    kept_newer = KEPT_NEWER.get(version, {})
+    failing = sorted(k for k, o in official.items() if o == "passed" and ours.get(k) != "passed")
+    regressions = [k for k in failing if k not in kept_newer]
     differ = sorted(k for k in set(official) | set(ours) if official.get(k, "absent") != ours.get(k, "absent"))
     print()
     print(f"CVAT {version} official SDK/CLI suites with this tree's packages:")
     print(f"official packages: {', '.join(f'{n} {k}' for k, n in sorted(Counter(official.values()).items()))}")
     for key in differ:
         print(f"  differs: {key}: official {official.get(key, 'absent')}, ours {ours.get(key, 'absent')}")
+    for key in failing:
+        if key in kept_newer:
+            print(f"  kept newer on purpose (see docs/guides/compatibility.md): {key}: {kept_newer[key]}")
     print(f"regressions (pass with the official packages, not with ours): {len(regressions)}")
     print(counts)
     return 1 if regressions else 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tools import compat
 
 KNOWN = ["2.17.0", "2.42.0", "2.64.0"]
@@ -49,3 +50,14 @@ def test_an_instance_kept_by_an_earlier_run_is_reused(tmp_path: Path) -> None:
     assert compat.ensure_instance(args(), tmp_path, "2.64.0") == kept
     with pytest.raises(SystemExit, match="give COMPAT_INSTANCE"):
         compat.ensure_instance(args(), tmp_path, None)
+
+
+def test_every_test_kept_newer_is_listed_with_its_reason_in_the_guide() -> None:
+    guide = (REPO_ROOT / "docs" / "guides" / "compatibility.md").read_text(encoding="utf-8")
+    for version, tests in compat.KEPT_NEWER.items():
+        assert version in compat.kit_versions()
+        for key in tests:
+            classname, name = key.split("::")  # JUnit's "sdk.test_x.TestClass" and the test's name
+            module, _, cls = classname.rpartition(".")
+            row = f"`{module.replace('.', '/')}.py::{cls}::{name}`"
+            assert row in guide, f"{row} ({version}) is not in the compatibility guide's list"
