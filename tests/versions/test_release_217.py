@@ -42,7 +42,7 @@ def sessions(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return opened
 
 
-def test_the_217_cli_commands(cli, run, cvat_server, images, tmp_path: Path, sessions: list[bool]) -> None:
+def test_the_217_cli_commands(cli, run, client, cvat_server, images, tmp_path: Path, sessions: list[bool]) -> None:
     period = ("--completion_verification_period", "0.01")
     task_id = created_id(cli("create", "cli 2.17", "LOCAL", *images[:3], "--labels", json.dumps(LABELS), *period))
     restored_id = None
@@ -65,6 +65,13 @@ def test_the_217_cli_commands(cli, run, cvat_server, images, tmp_path: Path, ses
         with zipfile.ZipFile(dataset) as zf:
             assert "annotations.xml" in zf.namelist()
         assert cli("upload", task_id, dataset, "--format", "CVAT 1.1").code == 0
+        annotated = cli(
+            "auto-annotate", task_id, "--function-module", "tests.ml.functions_for_tests", "-p", "size=int:4",
+            "--allow-unmatched-labels", "--clear-existing",
+        )  # fmt: skip
+        assert annotated.code == 0, annotated.err
+        shapes = client.tasks.retrieve(task_id).get_annotations().shapes
+        assert len(shapes) == 3 and {str(s.source) for s in shapes} == {"auto"}  # a car box per frame
 
         backup = tmp_path / "backup.zip"
         assert cli("export", task_id, backup, *period).code == 0
@@ -79,7 +86,7 @@ def test_the_217_cli_commands(cli, run, cvat_server, images, tmp_path: Path, ses
         run("--server-host", cvat_server.url, "--auth", ":".join(cvat_server.credentials), "task", "delete", *leftovers)
     # every 2.17 command opened its session through cvat_cli.cli.CLI, with the credentials; the
     # newer `task ...` commands did not
-    assert sessions == [True] * 10
+    assert sessions == [True] * 11
 
 
 def test_the_217_cli_class(client, images, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
