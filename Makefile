@@ -55,11 +55,13 @@ dist:
 	$(PY) tools/build_dist.py $(if $(SERVER_VERSION),--server-version $(SERVER_VERSION))
 
 # CVAT's official SDK/CLI suites against this tree's wheels, and the official packages' run on the
-# same server (not part of `make test` or CI). Needs a test instance from the CVAT kit's
-# official-suites (COMPAT_INSTANCE=<dir>), or a kit-built server and the CVAT mirror to make one
-# (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>). See docs/guides/compatibility.md.
+# same server (not part of `make test` or CI). SERVER_VERSION=2.17, 2.42 or 2.64 (default: the
+# instance's). Needs a test instance from the CVAT kit's official-suites (COMPAT_INSTANCE=<dir>), or
+# a kit-built server and the CVAT mirror to make one (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>),
+# or the one an earlier run made. See docs/guides/compatibility.md.
 compat:
-	$(PY) tools/compat.py $(if $(COMPAT_INSTANCE),--instance "$(COMPAT_INSTANCE)") \
+	$(PY) tools/compat.py $(if $(SERVER_VERSION),--server-version "$(SERVER_VERSION)") \
+		$(if $(COMPAT_INSTANCE),--instance "$(COMPAT_INSTANCE)") \
 		$(if $(CVAT_SERVER_PREFIX),--server-prefix "$(CVAT_SERVER_PREFIX)") $(if $(CVAT_GIT_DIR),--git-dir "$(CVAT_GIT_DIR)") \
 		$(COMPAT_ARGS)
 

@@ -11,7 +11,7 @@ import types
 from pathlib import Path
 
 import pytest
-from cvat_cli.__main__ import main
+from cvat_cli.__main__ import console_main, main
 from cvat_cli._internal.common import ConnectionSettings, resolve_connection
 from cvat_cli._internal.errors import CliError, describe
 from cvat_cli._internal.output import field, format_table
@@ -302,10 +302,15 @@ def test_unexpected_errors(monkeypatch, capsys, debug) -> None:
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(commands_tasks, "_ls", boom)
-    code = main([*(["--debug"] if debug else []), "task", "ls"])
+    argv = [*(["--debug"] if debug else []), "task", "ls"]
+    with pytest.raises(ZeroDivisionError):  # from Python, main() raises it, as the official main() does
+        main(argv)
+    monkeypatch.setattr(sys, "argv", ["cvat-cli", *argv])
+    with pytest.raises(SystemExit) as exited:  # the cvat-cli command exits 1 after one line
+        console_main()
+    assert exited.value.code == 1
     err = capsys.readouterr().err
-    assert code == 1
-    assert "CRITICAL: unexpected error: ZeroDivisionError: boom (run with --debug to see the traceback)" in err
+    assert err.count("CRITICAL: unexpected error: ZeroDivisionError: boom (run with --debug to see the traceback)") == 2
     assert ("Traceback (most recent call last)" in err) is debug
 
 

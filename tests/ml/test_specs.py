@@ -11,6 +11,7 @@ from cvat_sdk import models
 from cvat_sdk.attributes import number_attribute_values
 from cvat_sdk.auto_annotation.mapping import AnnotationMapper, LabelNameMapping, SublabelNameMapping
 from cvat_sdk.core.exceptions import CvatSdkException
+from cvat_sdk.core.releases import official_since
 from cvat_sdk.exceptions import ApiValueError
 
 LOG = logging.getLogger("test")
@@ -151,8 +152,53 @@ def test_helpers_build_the_request_models() -> None:
     ],
 )
 def test_detection_spec_validation(labels: list[Any], message: str) -> None:
+    if official_since("2.27"):  # checked when the spec is made, as the official SDK does since 2.27
+        with pytest.raises(cvataa.BadFunctionError, match=message):
+            cvataa.DetectionFunctionSpec(labels=labels)
+        return
+    # the sets for older CVAT check it when the function runs, as the official SDK did then
+    spec = cvataa.DetectionFunctionSpec(labels=labels)
     with pytest.raises(cvataa.BadFunctionError, match=message):
-        cvataa.DetectionFunctionSpec(labels=labels)
+        AnnotationMapper(LOG, spec.labels, task_labels(), allow_unmatched_labels=True, conv_mask_to_poly=False)
+
+
+def test_a_spec_made_without_the_check_is_checked_when_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both timings in any build: the constructor skips the check where the set's release did."""
+    from cvat_sdk.auto_annotation import interface
+
+    bad = [models.PatchedLabelRequest(name="a")]
+    monkeypatch.setattr(interface, "_CHECKED_WHEN_MADE", False)
+    spec = cvataa.DetectionFunctionSpec(labels=bad)
+    with pytest.raises(cvataa.BadFunctionError, match="label 'a' has no ID"):
+        AnnotationMapper(LOG, spec.labels, task_labels(), allow_unmatched_labels=True, conv_mask_to_poly=False)
+    monkeypatch.setattr(interface, "_CHECKED_WHEN_MADE", True)
+    with pytest.raises(cvataa.BadFunctionError, match="label 'a' has no ID"):
+        cvataa.DetectionFunctionSpec(labels=bad)
+
+
+def test_types_are_not_checked_in_the_sets_before_2_27(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The official SDK before 2.27 sent what the function gave, whatever the task's label types."""
+    from cvat_sdk.auto_annotation import mapping
+
+    spec = cvataa.DetectionFunctionSpec(labels=[cvataa.label_spec("person", 1, type="polygon")])
+    with pytest.raises(cvataa.BadFunctionError, match="type 'polygon' in the function, but 'rectangle'"):
+        mapper(spec)
+    monkeypatch.setattr(mapping, "_TYPES_CHECKED", False)
+    shapes = [cvataa.polygon(1, [0, 0, 1, 0, 1, 1])]
+    mapper(spec).validate_and_remap(shapes, 3)
+    assert [(s.label_id, str(s.type), s.frame) for s in shapes] == [(102, "polygon", 3)]
+    # what is wrong whatever the task has is still an error
+    with pytest.raises(cvataa.BadFunctionError, match="non-skeleton shape with elements"):
+        mapper(spec).validate_and_remap([cvataa.polygon(1, [0, 0, 1, 0], elements=[cvataa.keypoint(0, [0, 0])])], 0)
+
+
+def test_attributes_of_a_label_that_declares_none() -> None:
+    shapes = [cvataa.rectangle(1, [0, 0, 1, 1], attributes=[{"spec_id": 1, "value": "x"}])]
+    with pytest.raises(
+        cvataa.BadFunctionError,
+        match=r"shape with attributes for a label that declares none: attribute with unknown ID \(1\)",
+    ):
+        mapper(full_spec()).validate_and_remap(shapes, 0)
 
 
 def test_bad_function_error_is_an_sdk_exception() -> None:

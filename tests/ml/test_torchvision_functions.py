@@ -133,3 +133,13 @@ def test_classification_tags_the_frame_with_the_likeliest_class() -> None:
     assert isinstance(tag, models.LabeledImageRequest) and tag.frame == 1 and tag.source == "auto"
     assert 1000 <= tag.label_id < 1000 + len(function.spec.labels)
     assert run(function, threshold=1.01, label_type="tag") == []  # no class is that sure
+
+
+def test_a_model_output_without_scores() -> None:
+    """Kept whole without a threshold (as the official functions did before 2.23), refused with one."""
+    function = torchvision_detection.create("fasterrcnn_mobilenet_v3_large_320_fpn", None, **SMALL)
+    function._model = lambda images: [{"boxes": torch.tensor([[1.0, 2.0, 3.0, 4.0]]), "labels": torch.tensor([3])}]
+    shapes = function.detect(_Context("img_1.png", None, False), image())
+    assert [(s.label_id, s.points) for s in shapes] == [(3, [1.0, 2.0, 3.0, 4.0])]
+    with pytest.raises(cvataa.BadFunctionError, match="no scores, so conf_threshold cannot be applied"):
+        function.detect(_Context("img_1.png", 0.5, False), image())

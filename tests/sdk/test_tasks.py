@@ -11,7 +11,7 @@ from cvat_sdk.core.exceptions import BackgroundRequestException, CvatSdkExceptio
 from cvat_sdk.core.proxies.annotations import AnnotationUpdateAction
 from cvat_sdk.core.proxies.tasks import InvalidDataParamsError, ResourceType, Task, TaskCreationError
 from cvat_sdk.core.transfers import OutputExistsError
-from cvat_sdk.exceptions import NotFoundException
+from cvat_sdk.exceptions import ApiException, NotFoundException
 from PIL import Image
 
 from tests.sdk.fixtures import TASK_SPEC
@@ -162,6 +162,7 @@ def test_bad_input_is_rejected_before_anything_is_created(client, images, tmp_pa
     with pytest.raises(BackgroundRequestException, match="No media data found") as info:
         client.tasks.create_from_data(TASK_SPEC, [])
     assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, ApiException)  # what the official SDK 2.17 raised
     assert {t.id for t in client.tasks.list()} == before
 
 

@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-from tests.cli.conftest import run  # noqa: F401 - fixture
+from tests.cli.conftest import cli, run  # noqa: F401 - fixtures
 from tests.sdk.fixtures import client, client2, images  # noqa: F401 - fixtures

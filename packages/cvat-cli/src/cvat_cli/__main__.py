@@ -10,7 +10,7 @@ import sys
 import warnings
 
 from ._internal.common import CommandContext
-from ._internal.errors import EXIT_OK, EXIT_USAGE, CliError, describe
+from ._internal.errors import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, describe, is_unexpected
 from ._internal.logs import cli_logging
 from ._internal.parser import build_parser
 
@@ -35,7 +35,9 @@ def _parse(parser: argparse.ArgumentParser, args: list[str] | None) -> argparse.
 
 
 def main(args: list[str] | None = None) -> int:
-    """Run one command line (default: `sys.argv[1:]`); returns the exit code."""
+    """Run one command line (default: `sys.argv[1:]`); returns the exit code. An unexpected
+    exception (not a failure of the server, the network, the input or the command line; see
+    `errors.is_unexpected`) is logged, then raised, as the official `main` raises it."""
     parser = build_parser()
     _enable_completion(parser)
     parsed = _parse(parser, args)
@@ -60,10 +62,13 @@ def main(args: list[str] | None = None) -> int:
         except BaseException as e:
             if isinstance(e, SystemExit):
                 raise
-            message, code = describe(ctx.explain(e))
+            explained = ctx.explain(e)
+            message, code = describe(explained)
             if parsed.debug and (not isinstance(e, CliError) or e.__cause__ is not None):
                 logger.debug("Traceback of the failure:", exc_info=True)
             logger.critical("%s", message)
+            if is_unexpected(explained):
+                raise  # as the official main(): the caller's own exceptions reach it (console_main exits 1)
             return code
         finally:
             try:
@@ -74,7 +79,12 @@ def main(args: list[str] | None = None) -> int:
 
 
 def console_main() -> None:
-    sys.exit(main())
+    """The `cvat-cli` command: exits 1 on an unexpected exception (its message is logged already)."""
+    try:
+        code = main()
+    except Exception:
+        code = EXIT_ERROR
+    sys.exit(code)
 
 
 if __name__ == "__main__":

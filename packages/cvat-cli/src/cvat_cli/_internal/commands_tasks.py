@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .args import non_negative_int, parse_labels
@@ -171,17 +172,22 @@ def _add_create_arguments(p: argparse.ArgumentParser) -> None:
 
 def task_spec_and_data_params(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     """The task's write request and the data parameters, as the official CLI splits them."""
-    spec: dict[str, Any] = {"name": args.name, "labels": args.labels}
-    spec.update({k: getattr(args, k) for k in _TASK_PARAMS if getattr(args, k) is not None})
-    data: dict[str, Any] = {
+    given: dict[str, Any] = {
         "image_quality": args.image_quality,
         "copy_data": args.copy_data,
         "sorting_method": args.sorting_method,
         "use_cache": args.use_cache,
         "use_zip_chunks": args.use_zip_chunks,
     }
-    data.update({k: getattr(args, k) for k in _OPTIONAL_DATA_PARAMS if getattr(args, k) is not None})
-    return spec, data
+    given.update({k: getattr(args, k) for k in (*_TASK_PARAMS, *_OPTIONAL_DATA_PARAMS) if getattr(args, k) is not None})
+    task_params, data_params = split_create_params(given)
+    return {"name": args.name, "labels": args.labels, **task_params}, data_params
+
+
+def split_create_params(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters of a new task: (task fields, data parameters); task fields are `_TASK_PARAMS`."""
+    task_params = {k: v for k, v in params.items() if k in _TASK_PARAMS}
+    return task_params, {k: v for k, v in params.items() if k not in _TASK_PARAMS}
 
 
 def _ls(ctx: CommandContext, args: argparse.Namespace) -> None:

@@ -186,48 +186,63 @@ def ask_password(user: str, url: str) -> str:
     return password
 
 
+SessionOpener = Callable[["Client", "tuple[str, str] | None"], object]
+"""Logs a new client in with (user, password), or None when it carries a token, and checks the server."""
+
+
 def build_client(
     settings: ConnectionSettings,
     *,
     log: CliLogging,
     wait_reporter: Callable[[], ProgressReporter] | None,
+    open_session: SessionOpener | None = None,
 ) -> Client:
-    """A client logged in (password) or carrying the token, in the organization context asked for."""
-    from cvat_sdk import Config
-    from cvat_sdk.exceptions import BadRequestException, UnauthorizedException
+    """A client logged in (password) or carrying the token, in the organization context asked for.
 
-    logger, redactor = log.logger, log.redactor
+    `open_session` logs in and checks the server version (default: `login_and_check`)."""
+    from cvat_sdk import Config
+
+    redactor = log.redactor
     redactor.add(settings.password)
     redactor.add(settings.access_token)
     config = Config(verify_ssl=settings.verify_ssl)
     if settings.max_parallel_transfers:
         config.max_parallel_transfers = settings.max_parallel_transfers
     client = _cli_client_class()(
-        settings.url, logger=logger, config=config, check_server_version=False, access_token=settings.access_token
+        settings.url, logger=log.logger, config=config, check_server_version=False, access_token=settings.access_token
     )
     client.wait_reporter = wait_reporter
     log.watch_session(client.api_client.session)
     try:
+        credentials = None
         if settings.user is not None:
             password = settings.password
             if password is None:
                 password = _asked_password(settings, client.api_map.host)
                 redactor.add(password)
-            try:
-                client.login((settings.user, password))
-            except (BadRequestException, UnauthorizedException) as e:
-                raise CliError(
-                    f"login as {settings.user!r} at {client.api_map.host} failed: {server_message(e.body) or e}"
-                ) from e
-            for name in ("sessionid", "csrftoken"):
-                redactor.add(client.api_client.session.cookies.get(name))
-        client.check_server_version(fail_if_unsupported=False)
+            credentials = (settings.user, password)
+        (open_session or login_and_check)(client, credentials)
         if settings.organization is not None:
             client.organization_slug = settings.organization
     except BaseException:
         client.api_client.close()
         raise
     return cast("Client", client)
+
+
+def login_and_check(client: Client, credentials: tuple[str, str] | None) -> None:
+    """Log in (a rejected password is a CliError naming the user and server), then warn if the
+    server is not a version this set supports."""
+    from cvat_sdk.exceptions import BadRequestException, UnauthorizedException
+
+    if credentials is not None:
+        try:
+            client.login(credentials)
+        except (BadRequestException, UnauthorizedException) as e:
+            raise CliError(
+                f"login as {credentials[0]!r} at {client.api_map.host} failed: {server_message(e.body) or e}"
+            ) from e
+    client.check_server_version(fail_if_unsupported=False)
 
 
 _CLIENT_CLASS: type[Any] | None = None
@@ -291,8 +306,19 @@ class CommandContext:
     def client(self) -> Client:
         if self._client is None:
             settings = resolve_connection(self.args, self.environ)
-            self._client = build_client(settings, log=self.log, wait_reporter=self.progress)
+            self._client = build_client(
+                settings, log=self.log, wait_reporter=self.progress, open_session=self._session_opener()
+            )
         return self._client
+
+    def _session_opener(self) -> SessionOpener | None:
+        """The commands of cvat-cli 2.17 (the top-level `ls`, `create`, ...) open their session
+        through `cvat_cli.cli.CLI`, as they did there; the others log in with `login_and_check`."""
+        if not getattr(self.args, "deprecated_alias_of", None):
+            return None
+        from ..cli import CLI
+
+        return CLI
 
     def explain(self, exc: BaseException) -> BaseException:
         """A clearer error for an access token the server rejected: a server without access tokens

@@ -31,8 +31,17 @@ def one_line(text: str, limit: int = _MAX_MESSAGE) -> str:
 
 def describe(exc: BaseException) -> tuple[str, int]:
     """The message (one line) and exit code for an exception that ended a command."""
-    message, code = _describe(exc)
+    message, code = _describe(exc) or (
+        f"unexpected error: {type(exc).__name__}: {exc} (run with --debug to see the traceback)",
+        EXIT_ERROR,
+    )
     return one_line(message), code
+
+
+def is_unexpected(exc: BaseException) -> bool:
+    """Not a failure of the server, the network, the input or the command line, nor an
+    interruption: a bug, or an exception of the caller's own code (a function, a patch)."""
+    return _describe(exc) is None
 
 
 def last_traceback_line(text: str) -> str:
@@ -82,7 +91,7 @@ def _flatten(data: Any, key: str = "") -> str:
     return f"{prefix}{data}"
 
 
-def _describe(exc: BaseException) -> tuple[str, int]:
+def _describe(exc: BaseException) -> tuple[str, int] | None:
     # Imported here: building the parser (and --help) should not load the HTTP stack.
     from cvat_sdk.core.exceptions import BackgroundRequestException, CvatSdkException
     from cvat_sdk.core.proxies.tasks import TaskCreationError
@@ -133,7 +142,4 @@ def _describe(exc: BaseException) -> tuple[str, int]:
         if exc.strerror and exc.filename is not None:
             return f"{exc.strerror}: {exc.filename}", EXIT_ERROR
         return str(exc) or type(exc).__name__, EXIT_ERROR
-    return (
-        f"unexpected error: {type(exc).__name__}: {exc} (run with --debug to see the traceback)",
-        EXIT_ERROR,
-    )
+    return None

@@ -82,7 +82,10 @@ class CliLogging:
         session.hooks["response"].append(answered)
 
     def _note_login_key(self, response: Any) -> None:
-        """The token a password login returns is a credential too, whether or not it is used."""
+        """The session cookies and the token a password login returns are credentials too, whether
+        or not they are used."""
+        for name in ("sessionid", "csrftoken"):
+            self.redactor.add(response.cookies.get(name))
         try:
             body = response.json()
         except ValueError:

@@ -16,6 +16,7 @@ from cvat_api import models
 from cvat_api.exceptions import ApiValueError
 
 from ..attributes import attribute_value_validator
+from ..core.releases import official_since
 from .exceptions import BadFunctionError
 
 if TYPE_CHECKING:
@@ -69,28 +70,40 @@ def _validate_label(label: models.PatchedLabelRequest) -> None:
         _validate_attributes(sublabel.get("attributes") or [], sl_desc)
 
 
+def validate_function_labels(labels: Sequence[models.PatchedLabelRequest]) -> None:
+    """Raise BadFunctionError unless the labels follow DetectionFunctionSpec's rules."""
+    seen: set[int] = set()
+    for label in labels:
+        if not hasattr(label, "id"):
+            raise BadFunctionError(f"label {label.get('name')!r} has no ID")
+        if label.id in seen:
+            raise BadFunctionError(f"label {label.get('name')} has same ID as another label ({label.id})")
+        seen.add(label.id)
+        _validate_label(label)
+
+
+# The official SDK checks a spec when it is made since CVAT 2.27; before, annotate_task checked it.
+_CHECKED_WHEN_MADE = official_since("2.27")
+
+
 @attrs.frozen(kw_only=True)
 class DetectionFunctionSpec:
     """What a detection function annotates: its labels (treat the object as immutable).
 
     Each label needs a distinct `id`; sublabels (skeleton labels only, of type "points") and
     attributes need ids distinct within their parent, and attribute `values` must suit their
-    input type. A violation raises BadFunctionError. `label_spec`, `skeleton_label_spec`,
-    `keypoint_spec` and the `*_attribute_spec` helpers build conforming objects.
+    input type. A violation raises BadFunctionError: when the spec is made, or, in the sets for
+    CVAT before 2.27 (as the official SDK did there), when a function with it is run.
+    `label_spec`, `skeleton_label_spec`, `keypoint_spec` and the `*_attribute_spec` helpers build
+    conforming objects.
     """
 
     labels: Sequence[models.PatchedLabelRequest] = attrs.field()
 
     @labels.validator
     def _check_labels(self, attribute: Any, value: Sequence[models.PatchedLabelRequest]) -> None:
-        seen: set[int] = set()
-        for label in value:
-            if not hasattr(label, "id"):
-                raise BadFunctionError(f"label {label.get('name')!r} has no ID")
-            if label.id in seen:
-                raise BadFunctionError(f"label {label.get('name')} has same ID as another label ({label.id})")
-            seen.add(label.id)
-            _validate_label(label)
+        if _CHECKED_WHEN_MADE:
+            validate_function_labels(value)
 
 
 class DetectionFunctionContext(metaclass=abc.ABCMeta):

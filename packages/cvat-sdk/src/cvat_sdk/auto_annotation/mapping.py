@@ -17,7 +17,9 @@ import attrs
 from cvat_api import models
 
 from ..attributes import attribute_value_validator
+from ..core.releases import official_since
 from .exceptions import BadFunctionError
+from .interface import validate_function_labels
 
 
 @attrs.frozen
@@ -63,6 +65,11 @@ def _compatible(output_type: str, task_type: str) -> bool:
     return task_type in ("any", output_type)
 
 
+# The official SDK checks label and shape types against the task's labels since CVAT 2.27; the sets
+# for older CVAT send what the function gives, as it did there.
+_TYPES_CHECKED = official_since("2.27")
+
+
 class AnnotationMapper:
     """Checks a detection function's spec against a task's labels, then its output shapes."""
 
@@ -78,6 +85,7 @@ class AnnotationMapper:
     ) -> None:
         """`label_mapping`: function label name -> where it goes (None: the same names; a mapping:
         only the labels in it)."""
+        validate_function_labels(function_labels)  # specs made without the check (sets before 2.27)
         self._logger = logger
         self._allow_unmatched = allow_unmatched_labels
         self._conv_mask_to_poly = conv_mask_to_poly
@@ -167,6 +175,8 @@ class AnnotationMapper:
         )
 
     def _expected_type(self, fun_label: Any, task_label: models.Label) -> str:
+        if not _TYPES_CHECKED:
+            return "any"
         fun_type, task_type = _type_of(fun_label), _type_of(task_label)
         if fun_type == "any":
             return task_type
@@ -203,7 +213,7 @@ class AnnotationMapper:
             return False
         if not _compatible("tag", target.expected_type):
             raise BadFunctionError(f"function output tag (expected shape of type {target.expected_type!r})")
-        self._remap_attributes(tag, target)
+        self._remap_attributes(tag, target, "tag")
         return True
 
     @staticmethod
@@ -235,19 +245,19 @@ class AnnotationMapper:
         if target is None:
             return False
         kind = str(shape.type)
+        if kind != "skeleton" and shape.get("elements"):
+            raise BadFunctionError("function output non-skeleton shape with elements")
         if not _compatible(kind, target.expected_type):
             raise BadFunctionError(f"function output shape of type {kind!r} (expected {target.expected_type!r})")
         if kind == "mask" and self._conv_mask_to_poly:
             raise BadFunctionError("function output mask shape despite conv_mask_to_poly=True")
-        self._remap_attributes(shape, target)
+        self._remap_attributes(shape, target, "shape")
         if kind == "skeleton":
             self._remap_elements(shape, frame, target)
-        elif shape.get("elements"):
-            raise BadFunctionError("function output non-skeleton shape with elements")
         return True
 
     @staticmethod
-    def _remap_attributes(shape: Any, target: _SublabelTarget) -> None:
+    def _remap_attributes(shape: Any, target: _SublabelTarget, what: str) -> None:
         values = shape.get("attributes")
         if not values:
             return
@@ -257,7 +267,10 @@ class AnnotationMapper:
             try:
                 attr = target.attributes[value.spec_id]
             except KeyError:
-                raise BadFunctionError(f"function output attribute with unknown ID ({value.spec_id})") from None
+                declares_none = "" if target.attributes else f"{what} with attributes for a label that declares none: "
+                raise BadFunctionError(
+                    f"function output {declares_none}attribute with unknown ID ({value.spec_id})"
+                ) from None
             if attr is None:
                 continue
             if attr.id in seen:
@@ -291,7 +304,7 @@ class AnnotationMapper:
                 raise BadFunctionError("function output skeleton with multiple elements with same sublabel")
             element.label_id = sublabel.id
             seen.add(sublabel.id)
-            self._remap_attributes(element, sublabel)
+            self._remap_attributes(element, sublabel, "shape element")
             kept.append(element)
         if len(kept) != target.expected_elements:
             raise BadFunctionError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -10,6 +11,7 @@ import torch  # type: ignore[import-not-found,unused-ignore]
 import torchvision.models  # type: ignore[import-untyped,import-not-found]
 
 from .. import interface as cvataa
+from ..exceptions import BadFunctionError
 
 
 class TorchvisionFunction:
@@ -60,3 +62,18 @@ class TorchvisionFunction:
         with torch.inference_mode():
             result: list[dict[str, Any]] = self._model([self._transforms(image.convert("RGB"))])
         return result
+
+    def _objects(self, image: Any, context: cvataa.DetectionFunctionContext, fields: Sequence[str]) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+        """The `fields` of each object the model finds on `image`, for those scoring at least the
+        context's conf_threshold. An output without "scores" (a wrapped or stand-in model) keeps
+        every object when no threshold is asked, as the official functions did before 2.23."""
+        threshold = context.conf_threshold
+        for result in self._infer(image):
+            scores = result.get("scores")
+            if scores is None:
+                if threshold:
+                    raise BadFunctionError("the model gives no scores, so conf_threshold cannot be applied")
+                scores = [1.0] * len(result[fields[0]])
+            for *values, score in zip(*(result[f] for f in fields), scores, strict=True):
+                if score >= (threshold or 0):
+                    yield tuple(values)

@@ -23,12 +23,9 @@ class _TorchvisionDetectionFunction(TorchvisionFunction):
     def detect(
         self, context: cvataa.DetectionFunctionContext, image: PIL.Image.Image
     ) -> list[models.LabeledShapeRequest]:
-        threshold = context.conf_threshold or 0
         return [
             cvataa.rectangle(int(label), [float(x) for x in box])
-            for result in self._infer(image)
-            for box, label, score in zip(result["boxes"], result["labels"], result["scores"], strict=True)
-            if score >= threshold
+            for box, label in self._objects(image, context, ("boxes", "labels"))
         ]
 
 

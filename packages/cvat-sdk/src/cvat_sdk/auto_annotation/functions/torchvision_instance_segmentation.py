@@ -63,21 +63,13 @@ class _TorchvisionInstanceSegmentationFunction(TorchvisionFunction):
     def detect(
         self, context: cvataa.DetectionFunctionContext, image: PIL.Image.Image
     ) -> list[models.LabeledShapeRequest]:
-        threshold = context.conf_threshold or 0
         shapes: list[models.LabeledShapeRequest] = []
-        for result in self._infer(image):
-            for box, mask, label, score in zip(
-                result["boxes"], result["masks"], result["labels"], result["scores"], strict=True
-            ):
-                if score < threshold:
-                    continue
-                probabilities = mask[0].detach().cpu().numpy()
-                if context.conv_mask_to_poly:
-                    shapes.extend(_polygons(int(label), probabilities))
-                else:
-                    shapes.append(
-                        cvataa.mask(int(label), encode_mask(probabilities >= _LEVEL, _clip(box, probabilities)))
-                    )
+        for box, mask, label in self._objects(image, context, ("boxes", "masks", "labels")):
+            probabilities = mask[0].detach().cpu().numpy()
+            if context.conv_mask_to_poly:
+                shapes.extend(_polygons(int(label), probabilities))
+            else:
+                shapes.append(cvataa.mask(int(label), encode_mask(probabilities >= _LEVEL, _clip(box, probabilities))))
         return shapes
 
 

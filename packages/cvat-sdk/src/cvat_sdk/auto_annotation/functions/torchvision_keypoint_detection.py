@@ -34,7 +34,6 @@ class _TorchvisionKeypointDetectionFunction(TorchvisionFunction):
     def detect(
         self, context: cvataa.DetectionFunctionContext, image: PIL.Image.Image
     ) -> list[models.LabeledShapeRequest]:
-        threshold = context.conf_threshold or 0
         return [
             cvataa.skeleton(
                 int(label),
@@ -43,9 +42,7 @@ class _TorchvisionKeypointDetectionFunction(TorchvisionFunction):
                     for kp_index, kp in enumerate(keypoints)
                 ],
             )
-            for result in self._infer(image)
-            for keypoints, label, score in zip(result["keypoints"], result["labels"], result["scores"], strict=True)
-            if score >= threshold
+            for keypoints, label in self._objects(image, context, ("keypoints", "labels"))
         ]
 
 

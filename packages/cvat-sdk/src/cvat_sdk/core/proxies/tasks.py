@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvat_api import Model, models
+from cvat_api.exceptions import ApiException
 
 from ..exceptions import BackgroundRequestException, CvatSdkException
 from ..progress import ProgressReporter
@@ -71,10 +72,18 @@ class TaskCreationError(CvatSdkException):
         return str(self.args[0]) if self.args else ""
 
 
-class NoTaskDataError(BackgroundRequestException, ValueError):
-    """`create_from_data` was given no resources. The server would fail the data processing with
-    "No media data found" (the official SDK's BackgroundRequestException); this is raised instead,
-    before anything is created."""
+class NoTaskDataError(BackgroundRequestException, ApiException, ValueError):
+    """`create_from_data` was given no resources. The server would refuse the data with "No media
+    data found" (the official SDK raises ApiException up to 2.17, BackgroundRequestException
+    after); this is raised instead, before anything is created, and is both. Nothing was sent,
+    so `status`, `body` and the other response fields are None."""
+
+    def __init__(self, message: str) -> None:
+        ApiException.__init__(self)
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 _CREATION_ERROR_TYPES: dict[type[BaseException], type[TaskCreationError]] = {}
