@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,20 @@ if TYPE_CHECKING:
     from .label_mapping_entry_request_attributes import LabelMappingEntryRequestAttributes
     from .label_mapping_entry_request_sublabels import LabelMappingEntryRequestSublabels
 
-__all__ = ["LabelMappingEntryRequest"]
+__all__ = ["LabelMappingEntryRequest", "ILabelMappingEntryRequest"]
+
+
+class ILabelMappingEntryRequest(IModelData):
+    """The fields of ``LabelMappingEntryRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    attributes: LabelMappingEntryRequestAttributes
+    sublabels: LabelMappingEntryRequestSublabels
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabelMappingEntryRequest(Model):
+class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
     """Schema ``LabelMappingEntryRequest``.
 
     Required: name.
@@ -43,12 +54,14 @@ class LabelMappingEntryRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         attributes: LabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
         sublabels: LabelMappingEntryRequestSublabels | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'LabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
             self.attributes = _m.LabelMappingEntryRequestAttributes.coerce(attributes)
         if not isinstance(sublabels, UnsetType):

@@ -10,21 +10,33 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .organization_write_request_contact import OrganizationWriteRequestContact
 
-__all__ = ["OrganizationWriteRequest"]
+__all__ = ["OrganizationWriteRequest", "IOrganizationWriteRequest"]
+
+
+class IOrganizationWriteRequest(IModelData):
+    """The fields of ``OrganizationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    slug: str
+    name: str
+    description: str
+    contact: OrganizationWriteRequestContact
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class OrganizationWriteRequest(Model):
+class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
     """Schema ``OrganizationWriteRequest``.
 
     Required: slug.
@@ -43,17 +55,19 @@ class OrganizationWriteRequest(Model):
     def __init__(
         self,
         slug: str,
-        *,
+        *args: Any,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         contact: OrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.slug = slug
+        if args:
+            self._reject_positional(args)
+        self.slug = _check_scalar(slug, str, 'OrganizationWriteRequest.slug')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'OrganizationWriteRequest.name')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'OrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
             self.contact = _m.OrganizationWriteRequestContact.coerce(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)

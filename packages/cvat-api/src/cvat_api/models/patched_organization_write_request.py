@@ -10,20 +10,32 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .patched_organization_write_request_contact import PatchedOrganizationWriteRequestContact
 
-__all__ = ["PatchedOrganizationWriteRequest"]
+__all__ = ["PatchedOrganizationWriteRequest", "IPatchedOrganizationWriteRequest"]
+
+
+class IPatchedOrganizationWriteRequest(IModelData):
+    """The fields of ``PatchedOrganizationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    slug: str
+    name: str
+    description: str
+    contact: PatchedOrganizationWriteRequestContact
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedOrganizationWriteRequest(Model):
+class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
     """Schema ``PatchedOrganizationWriteRequest``.
 
     No required fields.
@@ -41,19 +53,21 @@ class PatchedOrganizationWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         slug: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         contact: PatchedOrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(slug, UnsetType):
-            self.slug = slug
+            self.slug = _check_scalar(slug, str, 'PatchedOrganizationWriteRequest.slug')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'PatchedOrganizationWriteRequest.name')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'PatchedOrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
             self.contact = _m.PatchedOrganizationWriteRequestContact.coerce(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,21 +10,31 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .sublabel_mapping_entry_request_attributes import SublabelMappingEntryRequestAttributes
 
-__all__ = ["SublabelMappingEntryRequest"]
+__all__ = ["SublabelMappingEntryRequest", "ISublabelMappingEntryRequest"]
+
+
+class ISublabelMappingEntryRequest(IModelData):
+    """The fields of ``SublabelMappingEntryRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    attributes: SublabelMappingEntryRequestAttributes
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SublabelMappingEntryRequest(Model):
+class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
     """Schema ``SublabelMappingEntryRequest``.
 
     Required: name.
@@ -41,11 +51,13 @@ class SublabelMappingEntryRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         attributes: SublabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'SublabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
             self.attributes = _m.SublabelMappingEntryRequestAttributes.coerce(attributes)
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -11,9 +11,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -23,11 +25,27 @@ if TYPE_CHECKING:
     from .webhook_delivery_read_request import WebhookDeliveryReadRequest
     from .webhook_delivery_read_response import WebhookDeliveryReadResponse
 
-__all__ = ["WebhookDeliveryRead"]
+__all__ = ["WebhookDeliveryRead", "IWebhookDeliveryRead"]
+
+
+class IWebhookDeliveryRead(IModelData):
+    """The fields of ``WebhookDeliveryRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    webhook_id: int
+    event: str
+    status_code: int | None
+    redelivery: bool
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    changed_fields: str
+    request: WebhookDeliveryReadRequest
+    response: WebhookDeliveryReadResponse
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class WebhookDeliveryRead(Model):
+class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
     """Schema ``WebhookDeliveryRead``.
 
     No required fields.
@@ -51,7 +69,7 @@ class WebhookDeliveryRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         webhook_id: int | UnsetType = UNSET,
         event: str | UnsetType = UNSET,
@@ -64,22 +82,24 @@ class WebhookDeliveryRead(Model):
         response: WebhookDeliveryReadResponse | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'WebhookDeliveryRead.id')
         if not isinstance(webhook_id, UnsetType):
-            self.webhook_id = webhook_id
+            self.webhook_id = _check_scalar(webhook_id, int, 'WebhookDeliveryRead.webhook_id')
         if not isinstance(event, UnsetType):
-            self.event = event
+            self.event = _check_scalar(event, str, 'WebhookDeliveryRead.event')
         if not isinstance(status_code, UnsetType):
-            self.status_code = status_code
+            self.status_code = None if status_code is None else _check_scalar(status_code, int, 'WebhookDeliveryRead.status_code')
         if not isinstance(redelivery, UnsetType):
-            self.redelivery = redelivery
+            self.redelivery = _check_scalar(redelivery, bool, 'WebhookDeliveryRead.redelivery')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(changed_fields, UnsetType):
-            self.changed_fields = changed_fields
+            self.changed_fields = _check_scalar(changed_fields, str, 'WebhookDeliveryRead.changed_fields')
         if not isinstance(request, UnsetType):
             self.request = _m.WebhookDeliveryReadRequest.coerce(request)
         if not isinstance(response, UnsetType):
