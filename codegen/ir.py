@@ -216,7 +216,9 @@ class _Builder:
         if kind == "EnumProperty":
             return TypeRef("enum", prop.class_info.name)
         if kind == "ModelProperty":
-            return TypeRef("model", prop.class_info.name)
+            name = prop.class_info.name
+            free_form = self._free_form_values(name, where)
+            return TypeRef("dict", inner=free_form) if free_form is not None else TypeRef("model", name)
         if kind == "ListProperty":
             return TypeRef("list", inner=self.type_of(prop.inner_property, where + "[]"))
         if kind == "UnionProperty":
@@ -226,6 +228,15 @@ class _Builder:
             core = self._union_core(rest, where)
             return TypeRef("nullable", inner=core) if nullable else core
         raise CodegenError(f"{where}: unsupported property kind {kind}")
+
+    def _free_form_values(self, name: str, where: str) -> TypeRef | None:
+        """The value type of a model with no properties, only additional ones (`organization.contact`):
+        a field of that type is a plain dict, as in the official client; None for any other model."""
+        m = self.models_by_name.get(str(name))
+        if m is None or m.required_properties or m.optional_properties or m.additional_properties in (None, False):
+            return None
+        extra = m.additional_properties
+        return TypeRef("any") if extra is True else self.type_of(extra, where + "{}")
 
     def _union_core(self, members: list[TypeRef], where: str) -> TypeRef:
         if len(members) == 1:

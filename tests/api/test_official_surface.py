@@ -99,3 +99,22 @@ def test_an_integer_path_parameter_of_the_wrong_type_is_refused_before_sending()
     client = api_client.ApiClient(api_client.Configuration(host="http://127.0.0.1:9"))
     with client, pytest.raises(ApiTypeError, match="tasks_retrieve: path parameter 'id' must be an integer"):
         client.tasks_api.retrieve("one")
+
+
+def test_free_form_object_fields_are_plain_dicts() -> None:
+    org = models.OrganizationRead.from_dict({"owner": None, "slug": "o", "name": "O", "contact": {"email": "a@b.c"}})
+    assert type(org.contact) is dict and json.dumps(org.contact) == '{"email": "a@b.c"}'
+    request = models.FunctionCallRequest(function="f", task=1, mapping={"car": {"name": "vehicle"}})
+    assert isinstance(request.mapping, dict)
+    assert request.mapping["car"] == models.LabelMappingEntryRequest(name="vehicle")
+    assert request.to_dict()["mapping"] == {"car": {"name": "vehicle"}}
+
+
+def test_names_added_in_2_64() -> None:
+    from cvat_sdk.auto_annotation import DetectionAnnotation
+    from cvat_sdk.core.helpers import make_request_headers
+
+    assert models.LabeledShapeRequest in DetectionAnnotation.__args__
+    client = api_client.ApiClient(api_client.Configuration(host="http://127.0.0.1:9", access_token="tok"))
+    with client:
+        assert make_request_headers(client)["Authorization"] == "Bearer tok"

@@ -122,7 +122,9 @@ class Model(official.ModelFacade):
             return value
         if isinstance(value, Mapping):
             return cls.from_dict(value)
-        raise ApiArgumentTypeError(f"{cls.__name__}: expected a {cls.__name__} or a mapping, got {type(value).__name__}")
+        raise ApiArgumentTypeError(
+            f"{cls.__name__}: expected a {cls.__name__} or a mapping, got {type(value).__name__}"
+        )
 
     @staticmethod
     def _extra_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:

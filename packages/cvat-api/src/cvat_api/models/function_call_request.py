@@ -20,7 +20,7 @@ from .._runtime.model import (
 )
 
 if TYPE_CHECKING:
-    from .function_call_request_mapping import FunctionCallRequestMapping
+    from .label_mapping_entry_request import LabelMappingEntryRequest
 
 __all__ = ["FunctionCallRequest", "IFunctionCallRequest"]
 
@@ -37,7 +37,7 @@ class IFunctionCallRequest(IModelData):
     cleanup: bool
     convMaskToPoly: bool
     conv_mask_to_poly: bool
-    mapping: FunctionCallRequestMapping
+    mapping: dict[str, LabelMappingEntryRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -56,7 +56,7 @@ class FunctionCallRequest(Model, IFunctionCallRequest):
     cleanup: bool
     convMaskToPoly: bool
     conv_mask_to_poly: bool
-    mapping: FunctionCallRequestMapping
+    mapping: dict[str, LabelMappingEntryRequest]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -73,7 +73,7 @@ class FunctionCallRequest(Model, IFunctionCallRequest):
         cleanup: bool | UnsetType = UNSET,
         convMaskToPoly: bool | UnsetType = UNSET,
         conv_mask_to_poly: bool | UnsetType = UNSET,
-        mapping: FunctionCallRequestMapping | Mapping[str, Any] | UnsetType = UNSET,
+        mapping: dict[str, LabelMappingEntryRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
@@ -93,7 +93,7 @@ class FunctionCallRequest(Model, IFunctionCallRequest):
         if not isinstance(conv_mask_to_poly, UnsetType):
             self.conv_mask_to_poly = _check_scalar(conv_mask_to_poly, bool, 'FunctionCallRequest.conv_mask_to_poly')
         if not isinstance(mapping, UnsetType):
-            self.mapping = _m.FunctionCallRequestMapping.coerce(mapping)
+            self.mapping = {k0: _m.LabelMappingEntryRequest.coerce(i0) for k0, i0 in mapping.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -129,7 +129,7 @@ class FunctionCallRequest(Model, IFunctionCallRequest):
             obj.conv_mask_to_poly = v
         v = d.pop('mapping', UNSET)
         if v is not UNSET:
-            obj.mapping = _m.FunctionCallRequestMapping.from_dict(v)
+            obj.mapping = {k0: _m.LabelMappingEntryRequest.from_dict(i0) for k0, i0 in v.items()}
         obj.additional_properties = d
         return obj
 
@@ -161,6 +161,6 @@ class FunctionCallRequest(Model, IFunctionCallRequest):
             d['conv_mask_to_poly'] = v
         v = getattr(self, 'mapping', UNSET)
         if v is not UNSET:
-            d['mapping'] = _dump_model(v)
+            d['mapping'] = {k0: _dump_model(i0) for k0, i0 in v.items()}
         d.update(self.additional_properties)
         return d

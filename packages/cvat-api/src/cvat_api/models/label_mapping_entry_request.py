@@ -20,8 +20,7 @@ from .._runtime.model import (
 )
 
 if TYPE_CHECKING:
-    from .label_mapping_entry_request_attributes import LabelMappingEntryRequestAttributes
-    from .label_mapping_entry_request_sublabels import LabelMappingEntryRequestSublabels
+    from .sublabel_mapping_entry_request import SublabelMappingEntryRequest
 
 __all__ = ["LabelMappingEntryRequest", "ILabelMappingEntryRequest"]
 
@@ -31,8 +30,8 @@ class ILabelMappingEntryRequest(IModelData):
 
     __slots__ = ()
     name: str
-    attributes: LabelMappingEntryRequestAttributes
-    sublabels: LabelMappingEntryRequestSublabels
+    attributes: dict[str, str]
+    sublabels: dict[str, SublabelMappingEntryRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -44,8 +43,8 @@ class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
     """
 
     name: str
-    attributes: LabelMappingEntryRequestAttributes
-    sublabels: LabelMappingEntryRequestSublabels
+    attributes: dict[str, str]
+    sublabels: dict[str, SublabelMappingEntryRequest]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -55,17 +54,17 @@ class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
         self,
         name: str,
         *args: Any,
-        attributes: LabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
-        sublabels: LabelMappingEntryRequestSublabels | Mapping[str, Any] | UnsetType = UNSET,
+        attributes: dict[str, str] | UnsetType = UNSET,
+        sublabels: dict[str, SublabelMappingEntryRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
             self._reject_positional(args)
         self.name = _check_scalar(name, str, 'LabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
-            self.attributes = _m.LabelMappingEntryRequestAttributes.coerce(attributes)
+            self.attributes = {k0: _check_scalar(i0, str, 'LabelMappingEntryRequest.attributes') for k0, i0 in attributes.items()}
         if not isinstance(sublabels, UnsetType):
-            self.sublabels = _m.LabelMappingEntryRequestSublabels.coerce(sublabels)
+            self.sublabels = {k0: _m.SublabelMappingEntryRequest.coerce(i0) for k0, i0 in sublabels.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -81,10 +80,10 @@ class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
             raise MissingFieldError('LabelMappingEntryRequest', e.args[0]) from None
         v = d.pop('attributes', UNSET)
         if v is not UNSET:
-            obj.attributes = _m.LabelMappingEntryRequestAttributes.from_dict(v)
+            obj.attributes = v
         v = d.pop('sublabels', UNSET)
         if v is not UNSET:
-            obj.sublabels = _m.LabelMappingEntryRequestSublabels.from_dict(v)
+            obj.sublabels = {k0: _m.SublabelMappingEntryRequest.from_dict(i0) for k0, i0 in v.items()}
         obj.additional_properties = d
         return obj
 
@@ -96,9 +95,9 @@ class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
         d['name'] = v
         v = getattr(self, 'attributes', UNSET)
         if v is not UNSET:
-            d['attributes'] = _dump_model(v)
+            d['attributes'] = v
         v = getattr(self, 'sublabels', UNSET)
         if v is not UNSET:
-            d['sublabels'] = _dump_model(v)
+            d['sublabels'] = {k0: _dump_model(i0) for k0, i0 in v.items()}
         d.update(self.additional_properties)
         return d

@@ -24,7 +24,6 @@ from .._runtime.model import (
 
 if TYPE_CHECKING:
     from .basic_user import BasicUser
-    from .organization_read_contact import OrganizationReadContact
 
 __all__ = ["OrganizationRead", "IOrganizationRead"]
 
@@ -40,7 +39,7 @@ class IOrganizationRead(IModelData):
     description: str
     created_date: datetime.datetime
     updated_date: datetime.datetime
-    contact: OrganizationReadContact
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -58,7 +57,7 @@ class OrganizationRead(Model, IOrganizationRead):
     description: str
     created_date: datetime.datetime
     updated_date: datetime.datetime
-    contact: OrganizationReadContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -74,7 +73,7 @@ class OrganizationRead(Model, IOrganizationRead):
         description: str | UnsetType = UNSET,
         created_date: datetime.datetime | str | UnsetType = UNSET,
         updated_date: datetime.datetime | str | UnsetType = UNSET,
-        contact: OrganizationReadContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
@@ -93,7 +92,7 @@ class OrganizationRead(Model, IOrganizationRead):
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(contact, UnsetType):
-            self.contact = _m.OrganizationReadContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -127,7 +126,7 @@ class OrganizationRead(Model, IOrganizationRead):
             obj.updated_date = _parse_datetime(v)
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.OrganizationReadContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -157,6 +156,6 @@ class OrganizationRead(Model, IOrganizationRead):
             d['updated_date'] = _dump_temporal(v)
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
     IModelData,
     MissingFieldError,
@@ -16,11 +15,8 @@ from .._runtime.model import (
     UNSET,
     UnsetType,
     check_scalar as _check_scalar,
-    dump_model as _dump_model,
 )
 
-if TYPE_CHECKING:
-    from .organization_write_request_contact import OrganizationWriteRequestContact
 
 __all__ = ["OrganizationWriteRequest", "IOrganizationWriteRequest"]
 
@@ -32,7 +28,7 @@ class IOrganizationWriteRequest(IModelData):
     slug: str
     name: str
     description: str
-    contact: OrganizationWriteRequestContact
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -46,7 +42,7 @@ class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
     slug: str
     name: str
     description: str
-    contact: OrganizationWriteRequestContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -58,7 +54,7 @@ class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
         *args: Any,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
-        contact: OrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
@@ -69,7 +65,7 @@ class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
         if not isinstance(description, UnsetType):
             self.description = _check_scalar(description, str, 'OrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
-            self.contact = _m.OrganizationWriteRequestContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -91,7 +87,7 @@ class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
             obj.description = v
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.OrganizationWriteRequestContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -109,6 +105,6 @@ class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
             d['description'] = v
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

@@ -8,18 +8,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
     IModelData,
     Model,
     UNSET,
     UnsetType,
     check_scalar as _check_scalar,
-    dump_model as _dump_model,
 )
 
-if TYPE_CHECKING:
-    from .patched_organization_write_request_contact import PatchedOrganizationWriteRequestContact
 
 __all__ = ["PatchedOrganizationWriteRequest", "IPatchedOrganizationWriteRequest"]
 
@@ -31,7 +27,7 @@ class IPatchedOrganizationWriteRequest(IModelData):
     slug: str
     name: str
     description: str
-    contact: PatchedOrganizationWriteRequestContact
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -45,7 +41,7 @@ class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
     slug: str
     name: str
     description: str
-    contact: PatchedOrganizationWriteRequestContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -57,7 +53,7 @@ class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
         slug: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
-        contact: PatchedOrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
@@ -69,7 +65,7 @@ class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
         if not isinstance(description, UnsetType):
             self.description = _check_scalar(description, str, 'PatchedOrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
-            self.contact = _m.PatchedOrganizationWriteRequestContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -89,7 +85,7 @@ class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
             obj.description = v
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.PatchedOrganizationWriteRequestContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -108,6 +104,6 @@ class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
             d['description'] = v
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

@@ -21,7 +21,6 @@ from .._runtime.model import (
 
 if TYPE_CHECKING:
     from .quality_report_jobs_summary import QualityReportJobsSummary
-    from .quality_report_summary_conflicts_by_type import QualityReportSummaryConflictsByType
     from .quality_report_tasks_summary import QualityReportTasksSummary
 
 __all__ = ["QualityReportSummary", "IQualityReportSummary"]
@@ -37,7 +36,7 @@ class IQualityReportSummary(IModelData):
     conflict_count: int
     warning_count: int
     error_count: int
-    conflicts_by_type: QualityReportSummaryConflictsByType
+    conflicts_by_type: dict[str, int]
     valid_count: int
     ds_count: int
     gt_count: int
@@ -66,7 +65,7 @@ class QualityReportSummary(Model, IQualityReportSummary):
     conflict_count: int
     warning_count: int
     error_count: int
-    conflicts_by_type: QualityReportSummaryConflictsByType
+    conflicts_by_type: dict[str, int]
     valid_count: int
     ds_count: int
     gt_count: int
@@ -92,7 +91,7 @@ class QualityReportSummary(Model, IQualityReportSummary):
         conflict_count: int,
         warning_count: int,
         error_count: int,
-        conflicts_by_type: QualityReportSummaryConflictsByType | Mapping[str, Any],
+        conflicts_by_type: dict[str, int],
         valid_count: int,
         ds_count: int,
         gt_count: int,
@@ -115,7 +114,7 @@ class QualityReportSummary(Model, IQualityReportSummary):
         self.conflict_count = _check_scalar(conflict_count, int, 'QualityReportSummary.conflict_count')
         self.warning_count = _check_scalar(warning_count, int, 'QualityReportSummary.warning_count')
         self.error_count = _check_scalar(error_count, int, 'QualityReportSummary.error_count')
-        self.conflicts_by_type = _m.QualityReportSummaryConflictsByType.coerce(conflicts_by_type)
+        self.conflicts_by_type = {k0: _check_scalar(i0, int, 'QualityReportSummary.conflicts_by_type') for k0, i0 in conflicts_by_type.items()}
         self.valid_count = _check_scalar(valid_count, int, 'QualityReportSummary.valid_count')
         self.ds_count = _check_scalar(ds_count, int, 'QualityReportSummary.ds_count')
         self.gt_count = _check_scalar(gt_count, int, 'QualityReportSummary.gt_count')
@@ -147,7 +146,7 @@ class QualityReportSummary(Model, IQualityReportSummary):
             v = d.pop('error_count')
             obj.error_count = v
             v = d.pop('conflicts_by_type')
-            obj.conflicts_by_type = _m.QualityReportSummaryConflictsByType.from_dict(v)
+            obj.conflicts_by_type = v
             v = d.pop('valid_count')
             obj.valid_count = v
             v = d.pop('ds_count')
@@ -199,7 +198,7 @@ class QualityReportSummary(Model, IQualityReportSummary):
         v = self.error_count
         d['error_count'] = v
         v = self.conflicts_by_type
-        d['conflicts_by_type'] = _dump_model(v)
+        d['conflicts_by_type'] = v
         v = self.valid_count
         d['valid_count'] = v
         v = self.ds_count

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
     IModelData,
     MissingFieldError,
@@ -16,11 +15,8 @@ from .._runtime.model import (
     UNSET,
     UnsetType,
     check_scalar as _check_scalar,
-    dump_model as _dump_model,
 )
 
-if TYPE_CHECKING:
-    from .sublabel_mapping_entry_request_attributes import SublabelMappingEntryRequestAttributes
 
 __all__ = ["SublabelMappingEntryRequest", "ISublabelMappingEntryRequest"]
 
@@ -30,7 +26,7 @@ class ISublabelMappingEntryRequest(IModelData):
 
     __slots__ = ()
     name: str
-    attributes: SublabelMappingEntryRequestAttributes
+    attributes: dict[str, str]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -42,7 +38,7 @@ class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
     """
 
     name: str
-    attributes: SublabelMappingEntryRequestAttributes
+    attributes: dict[str, str]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -52,14 +48,14 @@ class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
         self,
         name: str,
         *args: Any,
-        attributes: SublabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
+        attributes: dict[str, str] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
             self._reject_positional(args)
         self.name = _check_scalar(name, str, 'SublabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
-            self.attributes = _m.SublabelMappingEntryRequestAttributes.coerce(attributes)
+            self.attributes = {k0: _check_scalar(i0, str, 'SublabelMappingEntryRequest.attributes') for k0, i0 in attributes.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -75,7 +71,7 @@ class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
             raise MissingFieldError('SublabelMappingEntryRequest', e.args[0]) from None
         v = d.pop('attributes', UNSET)
         if v is not UNSET:
-            obj.attributes = _m.SublabelMappingEntryRequestAttributes.from_dict(v)
+            obj.attributes = v
         obj.additional_properties = d
         return obj
 
@@ -87,6 +83,6 @@ class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
         d['name'] = v
         v = getattr(self, 'attributes', UNSET)
         if v is not UNSET:
-            d['attributes'] = _dump_model(v)
+            d['attributes'] = v
         d.update(self.additional_properties)
         return d

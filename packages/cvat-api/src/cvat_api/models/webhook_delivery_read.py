@@ -9,21 +9,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
     IModelData,
     Model,
     UNSET,
     UnsetType,
     check_scalar as _check_scalar,
-    dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
-if TYPE_CHECKING:
-    from .webhook_delivery_read_request import WebhookDeliveryReadRequest
-    from .webhook_delivery_read_response import WebhookDeliveryReadResponse
 
 __all__ = ["WebhookDeliveryRead", "IWebhookDeliveryRead"]
 
@@ -40,8 +35,8 @@ class IWebhookDeliveryRead(IModelData):
     created_date: datetime.datetime
     updated_date: datetime.datetime
     changed_fields: str
-    request: WebhookDeliveryReadRequest
-    response: WebhookDeliveryReadResponse
+    request: dict[str, Any]
+    response: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
@@ -60,8 +55,8 @@ class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
     created_date: datetime.datetime
     updated_date: datetime.datetime
     changed_fields: str
-    request: WebhookDeliveryReadRequest
-    response: WebhookDeliveryReadResponse
+    request: dict[str, Any]
+    response: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -78,8 +73,8 @@ class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
         created_date: datetime.datetime | str | UnsetType = UNSET,
         updated_date: datetime.datetime | str | UnsetType = UNSET,
         changed_fields: str | UnsetType = UNSET,
-        request: WebhookDeliveryReadRequest | Mapping[str, Any] | UnsetType = UNSET,
-        response: WebhookDeliveryReadResponse | Mapping[str, Any] | UnsetType = UNSET,
+        request: dict[str, Any] | UnsetType = UNSET,
+        response: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
         if args:
@@ -101,9 +96,9 @@ class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
         if not isinstance(changed_fields, UnsetType):
             self.changed_fields = _check_scalar(changed_fields, str, 'WebhookDeliveryRead.changed_fields')
         if not isinstance(request, UnsetType):
-            self.request = _m.WebhookDeliveryReadRequest.coerce(request)
+            self.request = dict(request)
         if not isinstance(response, UnsetType):
-            self.response = _m.WebhookDeliveryReadResponse.coerce(response)
+            self.response = dict(response)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -138,10 +133,10 @@ class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
             obj.changed_fields = v
         v = d.pop('request', UNSET)
         if v is not UNSET:
-            obj.request = _m.WebhookDeliveryReadRequest.from_dict(v)
+            obj.request = v
         v = d.pop('response', UNSET)
         if v is not UNSET:
-            obj.response = _m.WebhookDeliveryReadResponse.from_dict(v)
+            obj.response = v
         obj.additional_properties = d
         return obj
 
@@ -175,9 +170,9 @@ class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
             d['changed_fields'] = v
         v = getattr(self, 'request', UNSET)
         if v is not UNSET:
-            d['request'] = _dump_model(v)
+            d['request'] = v
         v = getattr(self, 'response', UNSET)
         if v is not UNSET:
-            d['response'] = _dump_model(v)
+            d['response'] = v
         d.update(self.additional_properties)
         return d
