@@ -300,8 +300,9 @@ class _Builder:
 
     def wrapper_aliases(self, known: set[str]) -> list[AliasDef]:
         """Official names of inline wrappers: a property that is an `allOf` of one model or a `oneOf` of
-        one schema (besides NullEnum) with more keywords beside it (`nullable`, `readOnly`, ...), and a
-        `oneOf` component of one known model and non-models."""
+        one schema (besides NullEnum) with more keywords beside it (`nullable`, `readOnly`, ...), a
+        `oneOf` component of one known model and non-models, and a `oneOf` component of the same models
+        as another one, which is merged under that one's name (2.17's JobAnnotationsUpdateRequest)."""
         out: dict[str, str] = {}
         models = {m for m in known if m not in self.enum_names}
         seen: set[str] = set()  # like the official generator, an identical inline schema gets its first name only
@@ -316,7 +317,10 @@ class _Builder:
                     out[comp + camel(prop)] = targets[0]
             refs = [m.get("$ref", "").rsplit("/", 1)[-1] for m in schema.get("oneOf", [])]
             members = [r for r in refs if r in known]
-            if comp not in known and len(members) == 1 and len(refs) > 1:
+            merged = self.union_models.get(frozenset(refs))
+            if comp not in known and merged in known:  # the same oneOf as another component
+                out[comp] = str(merged)
+            elif comp not in known and len(members) == 1 and len(refs) > 1:
                 out[comp] = members[0]
         return [AliasDef(name, snake(name), target) for name, target in sorted(out.items()) if name not in known]
 
