@@ -57,13 +57,29 @@ class _LazyModels(Mapping[str, Any]):
         return 0
 
 
-class ModelFacade:
+class _Facade:
+    """What the official models and enums both have, and that is empty here."""
+
+    __slots__ = ()
+    discriminator = None
+
+    @class_value
+    def validations(cls: Any) -> dict[tuple[str, ...], dict[str, Any]]:
+        """Length and range limits of fields: not kept here (the server checks them)."""
+        return {}
+
+    @class_value
+    def read_only_vars(cls: Any) -> set[str]:
+        """Fields only the server sets: not kept here (the server ignores them in requests)."""
+        return set()
+
+
+class ModelFacade(_Facade):
     """What the official `ModelNormal` has beyond mapping access (mixed into `Model`)."""
 
     __slots__ = ()
     _wire_to_attr: typing.ClassVar[dict[str, str]]
     _attr_names: typing.ClassVar[tuple[str, ...]]
-    discriminator = None
     additional_properties_type = ANY_VALUE_TYPES
 
     @class_value
@@ -76,16 +92,6 @@ class ModelFacade:
     def allowed_values(cls: Any) -> dict[tuple[str, ...], dict[str, Any]]:
         """Enumerated values of fields: none here (enum-typed fields use the enum classes)."""
         return {}
-
-    @class_value
-    def validations(cls: Any) -> dict[tuple[str, ...], dict[str, Any]]:
-        """Length and range limits of fields: not kept here (the server checks them)."""
-        return {}
-
-    @class_value
-    def read_only_vars(cls: Any) -> set[str]:
-        """Fields only the server sets: not kept here (the server ignores them in requests)."""
-        return set()
 
     @class_value
     def openapi_types(cls: Any) -> dict[str, tuple[Any, ...]]:
@@ -139,11 +145,10 @@ class ApiEnumMeta(enum.EnumMeta):
         return super().__call__(value, *args, **kwargs)
 
 
-class EnumFacade:
+class EnumFacade(_Facade):
     """What the official `ModelSimple` enums have beyond their value (mixed into the enum bases)."""
 
     __slots__ = ()
-    discriminator = None
     additional_properties_type = None
     value: Any
 
@@ -155,14 +160,6 @@ class EnumFacade:
     @class_value
     def attribute_map(cls: Any) -> dict[str, str]:
         return {}
-
-    @class_value
-    def validations(cls: Any) -> dict[tuple[str, ...], dict[str, Any]]:
-        return {}
-
-    @class_value
-    def read_only_vars(cls: Any) -> set[str]:
-        return set()
 
     @class_value
     def openapi_types(cls: Any) -> dict[str, tuple[Any, ...]]:
