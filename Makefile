@@ -9,7 +9,7 @@ TORCH_PAIR ?= $(if $(filter aarch64 arm64,$(shell uname -m)),torch==2.9.1 torchv
 HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-api/src/cvat_api/__init__.py \
 	packages/cvat-api/src/cvat_api/exceptions.py packages/cvat-sdk/src packages/cvat-cli/src tests benchmarks tools examples
 
-.PHONY: install test test-live record regen regen-check lint bench dist compat docs docs-serve docs-browser-check clean
+.PHONY: install test test-live record regen regen-check lint bench dist compat surface docs docs-serve docs-browser-check clean
 
 install:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -59,11 +59,17 @@ dist:
 # instance's). Needs a test instance from the CVAT kit's official-suites (COMPAT_INSTANCE=<dir>), or
 # a kit-built server and the CVAT mirror to make one (CVAT_SERVER_PREFIX=<dir> CVAT_GIT_DIR=<dir>),
 # or the one an earlier run made. See docs/guides/compatibility.md.
-compat:
+compat: surface
 	$(PY) tools/compat.py $(if $(SERVER_VERSION),--server-version "$(SERVER_VERSION)") \
 		$(if $(COMPAT_INSTANCE),--instance "$(COMPAT_INSTANCE)") \
 		$(if $(CVAT_SERVER_PREFIX),--server-prefix "$(CVAT_SERVER_PREFIX)") $(if $(CVAT_GIT_DIR),--git-dir "$(CVAT_GIT_DIR)") \
 		$(COMPAT_ARGS)
+
+# The official packages' public surface against ours (tools/surface/): installs the official cvat-sdk and
+# cvat-cli of each listed version into .compat/surface-<version>, lists their surface into
+# tools/surface/official-<version>.json and checks this tree's set of that version against it.
+surface:
+	$(PY) tools/surface/main.py run $(foreach v,$(SURFACE_VERSIONS),--version $(v))
 
 # The documentation site (mkdocs.yml): built into site/ with --strict, so a broken link or reference,
 # or a problem the site check finds (tools/docs_site/check_site.py), fails the build. `make test` builds it too.

@@ -53,12 +53,18 @@ def uses_models(t: TypeRef) -> bool:
     return t.kind in ("model", "enum") or (t.inner is not None and uses_models(t.inner))
 
 
-def parse_expr(t: TypeRef, var: str, depth: int = 0, *, coerce: bool = False) -> str:
+_CHECKED = ("str", "int", "float", "bool")
+
+
+def parse_expr(t: TypeRef, var: str, depth: int = 0, *, coerce: bool = False, where: str = "") -> str:
     """An expression turning the decoded-JSON value in `var` into the Python value of type `t`.
 
     With `coerce`, the value may already be of type `t` (constructor arguments): models pass
-    through unchanged, mappings become models, sequences become lists.
+    through unchanged, mappings become models, sequences become lists, and scalars are
+    type-checked (`where` names the field in the error).
     """
+    if coerce and t.kind in _CHECKED:
+        return f"_check_scalar({var}, {t.kind}, {where!r})"
     if t.kind in _SCALARS or t.kind == "file":
         return var
     if t.kind == "datetime":
@@ -71,7 +77,7 @@ def parse_expr(t: TypeRef, var: str, depth: int = 0, *, coerce: bool = False) ->
         return f"_m.{t.name}.{'coerce' if coerce else 'from_dict'}({var})"
     assert t.inner is not None
     item = f"i{depth}"
-    inner = parse_expr(t.inner, item, depth + 1, coerce=coerce)
+    inner = parse_expr(t.inner, item, depth + 1, coerce=coerce, where=where)
     if t.kind == "list":
         if inner == item:
             return f"list({var})" if coerce else var
@@ -81,7 +87,7 @@ def parse_expr(t: TypeRef, var: str, depth: int = 0, *, coerce: bool = False) ->
             return f"dict({var})" if coerce else var
         return f"{{k{depth}: {inner} for k{depth}, {item} in {var}.items()}}"
     if t.kind == "nullable":
-        inner = parse_expr(t.inner, var, depth, coerce=coerce)
+        inner = parse_expr(t.inner, var, depth, coerce=coerce, where=where)
         return var if inner == var else f"None if {var} is None else {inner}"
     raise CodegenError(f"no parse expression for {t}")
 

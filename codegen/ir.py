@@ -7,6 +7,7 @@ Anything this module does not understand raises CodegenError: no guessed code is
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -85,6 +86,16 @@ class EnumDef:
 
 
 @dataclass
+class AliasDef:
+    """A name the official generator gives an inline wrapper schema (a nullable `allOf`/`oneOf` of one
+    schema, e.g. `JobRead.assignee` -> `JobReadAssignee`); here it names the wrapped class itself."""
+
+    name: str
+    module: str
+    target: str
+
+
+@dataclass
 class ParamDef:
     wire: str
     attr: str
@@ -148,6 +159,7 @@ class SchemaIR:
     models: list[ModelDef]
     enums: list[EnumDef]
     apis: list[ApiDef]
+    aliases: list[AliasDef] = field(default_factory=list)
 
     @property
     def operation_count(self) -> int:
@@ -204,7 +216,9 @@ class _Builder:
         if kind == "EnumProperty":
             return TypeRef("enum", prop.class_info.name)
         if kind == "ModelProperty":
-            return TypeRef("model", prop.class_info.name)
+            name = prop.class_info.name
+            free_form = self._free_form_values(name, where)
+            return TypeRef("dict", inner=free_form) if free_form is not None else TypeRef("model", name)
         if kind == "ListProperty":
             return TypeRef("list", inner=self.type_of(prop.inner_property, where + "[]"))
         if kind == "UnionProperty":
@@ -214,6 +228,15 @@ class _Builder:
             core = self._union_core(rest, where)
             return TypeRef("nullable", inner=core) if nullable else core
         raise CodegenError(f"{where}: unsupported property kind {kind}")
+
+    def _free_form_values(self, name: str, where: str) -> TypeRef | None:
+        """The value type of a model with no properties, only additional ones (`organization.contact`):
+        a field of that type is a plain dict, as in the official client; None for any other model."""
+        m = self.models_by_name.get(str(name))
+        if m is None or m.required_properties or m.optional_properties or m.additional_properties in (None, False):
+            return None
+        extra = m.additional_properties
+        return TypeRef("any") if extra is True else self.type_of(extra, where + "{}")
 
     def _union_core(self, members: list[TypeRef], where: str) -> TypeRef:
         if len(members) == 1:
@@ -274,6 +297,39 @@ class _Builder:
             members.append((ident, value))
         vt = "int" if e.value_type is int else "str"
         return EnumDef(e.class_info.name, snake(e.class_info.name), members, vt)
+
+    def wrapper_aliases(self, known: set[str]) -> list[AliasDef]:
+        """Official names of inline wrappers: a property that is an `allOf` of one model or a `oneOf` of
+        one schema (besides NullEnum) with more keywords beside it (`nullable`, `readOnly`, ...), a
+        `oneOf` component of one known model and non-models, and a `oneOf` component of the same models
+        as another one, which is merged under that one's name (2.17's JobAnnotationsUpdateRequest)."""
+        out: dict[str, str] = {}
+        models = {m for m in known if m not in self.enum_names}
+        seen: set[str] = set()  # like the official generator, an identical inline schema gets its first name only
+        for comp, schema in self.components.items():
+            for prop, ps in (schema.get("properties") or {}).items():
+                refs = [m.get("$ref", "").rsplit("/", 1)[-1] for m in ps.get("allOf", []) + ps.get("oneOf", [])]
+                targets = [r for r in refs if r and r != "NullEnum"]
+                key = json.dumps(ps, sort_keys=True)
+                wrapped = len(ps) > 1 and ("oneOf" in ps or targets[:1] == [t for t in targets[:1] if t in models])
+                if wrapped and len(targets) == 1 and targets[0] in known and key not in seen:
+                    seen.add(key)
+                    out[comp + camel(prop)] = targets[0]
+            refs = [m.get("$ref", "").rsplit("/", 1)[-1] for m in schema.get("oneOf", [])]
+            members = [r for r in refs if r in known]
+            merged = self.union_models.get(frozenset(refs))
+            if comp not in known and merged in known:  # the same oneOf as another component
+                out[comp] = str(merged)
+            elif comp not in known and len(members) == 1 and len(refs) > 1:
+                out[comp] = members[0]
+        return [AliasDef(name, snake(name), target) for name, target in sorted(out.items()) if name not in known]
+
+    def null_enum(self) -> list[EnumDef]:
+        """`NullEnum` (`enum: [null]`), which the official generator makes an enum of the text "null"."""
+        schema = self.components.get("NullEnum", {})
+        if schema.get("enum") == [None] and "NullEnum" not in self.enum_names:
+            return [EnumDef("NullEnum", "null_enum", [("NULL", "null")], "str")]
+        return []
 
     # ---- operations --------------------------------------------------------------------
     def operation(self, ep: Any, tag: str) -> OperationDef:
@@ -385,7 +441,9 @@ class _Builder:
             models.append(self.merged_model(name, members))
         models.sort(key=lambda m: m.name)
         enums = [self.enum_def(e) for e in sorted(self.data.enums, key=lambda e: e.class_info.name)]
-        modules = [m.module for m in models] + [e.module for e in enums]
+        enums = sorted(enums + self.null_enum(), key=lambda e: e.name)
+        aliases = self.wrapper_aliases({m.name for m in models} | {e.name for e in enums})
+        modules = [m.module for m in models] + [e.module for e in enums] + [a.module for a in aliases]
         if len(modules) != len(set(modules)):
             dup = sorted({m for m in modules if modules.count(m) > 1})
             raise CodegenError(f"module name collision among models/enums: {dup}")
@@ -409,6 +467,7 @@ class _Builder:
             models=models,
             enums=enums,
             apis=sorted(apis.values(), key=lambda a: a.tag),
+            aliases=aliases,
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from . import exprs
-from .ir import ApiDef, EnumDef, ModelDef, OperationDef, SchemaIR, TypeRef
+from .ir import ApiDef, CodegenError, EnumDef, ModelDef, OperationDef, SchemaIR, TypeRef
 from .sdk_skeletons import render_sdk_skeletons
 from .skew import omitted_by_other_versions, route_differences, routes_absent_elsewhere
 from .source import SchemaSource
@@ -90,7 +90,7 @@ def _model_context(m: ModelDef, by_name: dict[str, str], omitted: dict[str, tupl
                 "ann": exprs.annotation(f.type),
                 "ann_in": exprs.annotation(f.type, accept_input=True),
                 "parse": exprs.parse_expr(f.type, "v"),
-                "coerce": exprs.parse_expr(f.type, f.attr, coerce=True),
+                "coerce": exprs.parse_expr(f.type, f.attr, coerce=True, where=f"{m.name}.{f.attr}"),
                 "dump": exprs.dump_expr(f.type, "v"),
             }
         )
@@ -98,7 +98,7 @@ def _model_context(m: ModelDef, by_name: dict[str, str], omitted: dict[str, tupl
     extra_parse = exprs.parse_expr(m.extra, "v") if m.extra else ""
     extra_dump = exprs.dump_expr(m.extra, "v") if m.extra else ""
     code = " ".join(f["parse"] + " " + f["dump"] + " " + f["coerce"] for f in fields) + extra_parse + extra_dump
-    runtime = ["Model"]
+    runtime = ["IModelData", "Model"]
     if any(not f["strict"] for f in fields):
         runtime += ["UNSET", "UnsetType"]
     if any(f["strict"] for f in fields):
@@ -106,6 +106,7 @@ def _model_context(m: ModelDef, by_name: dict[str, str], omitted: dict[str, tupl
     if "FileInput" in " ".join(f["ann"] for f in fields):
         runtime.append("FileInput")
     for helper, name in (
+        ("_check_scalar(", "check_scalar as _check_scalar"),
         ("_dump_model", "dump_model as _dump_model"),
         ("_dump_temporal", "dump_temporal as _dump_temporal"),
         ("_parse_date(", "parse_date as _parse_date"),
@@ -187,6 +188,7 @@ def _op_context(op: OperationDef) -> dict[str, Any]:
         "path": op.path,
         "deprecated": op.deprecated,
         "content_types": repr(body.content_types if body else ()),
+        "int_path_params": repr(tuple(p.wire for p in op.path_params if p.type.kind == "int")),
         "responses": responses,
         "positional": pos,
         "keyword": kw,
@@ -257,10 +259,18 @@ def render(ir: SchemaIR, source: SchemaSource) -> Output:
     enum_tpl = env.get_template("cvat_api/enum.py.j2")
     for e in ir.enums:
         files[models_dir / f"{e.module}.py"] = enum_tpl.render(header=head, e=e, base=_enum_base(e))
+    alias_tpl = env.get_template("cvat_api/alias.py.j2")
+    for a in ir.aliases:
+        files[models_dir / f"{a.module}.py"] = alias_tpl.render(header=head, a=a, target_module=by_name[a.target])
     init_tpl = env.get_template("cvat_api/package_init.py.j2")
     entries = sorted(
-        [(m.module, m.name) for m in ir.models] + [(e.module, e.name) for e in ir.enums], key=lambda x: x[1]
+        [(m.module, n) for m in ir.models for n in (m.name, "I" + m.name)]
+        + [(e.module, n) for e in ir.enums for n in (e.name, "I" + e.name)]
+        + [(a.module, a.name) for a in ir.aliases],
+        key=lambda x: x[1],
     )
+    if len({name for _, name in entries}) != len(entries):
+        raise CodegenError("an interface class name I<Name> collides with a model or enum name")
     files[models_dir / "__init__.py"] = init_tpl.render(
         header=head, doc="Models and enums of the CVAT API.", entries=entries
     )

@@ -263,7 +263,7 @@ class ApiClient(ApiAttributes):
                     content_type=content_type,
                 ),
             )
-        url = self.configuration.host + encoding.expand_path(op.path, path_params, op.id)
+        url = self.configuration.host + encoding.expand_path(op.path, path_params, op.id, op.int_path_params)
         headers = encoding.header_values(header_params)
         accept = _accept(op)
         if accept and "Accept" not in headers:
@@ -272,7 +272,7 @@ class ApiClient(ApiAttributes):
         fields: Any = None
         files: Any = None
         if body is not None:
-            payload = encoding.body_as_data(body)
+            payload = encoding.body_as_data(body, op.id)
             ctype = encoding.choose_content_type(op.body_content_types, payload, content_type, op.id)
             if ctype == encoding.MULTIPART:
                 fields, files = encoding.encode_multipart(payload, op.id)

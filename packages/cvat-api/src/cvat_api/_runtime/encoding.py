@@ -10,18 +10,22 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from .errors import ApiTypeError, ApiValueError
+from .errors import ApiArgumentTypeError, ApiTypeError, ApiValueError
 from .model import Model, dump_temporal, json_default, to_jsonable
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 
 
-def expand_path(template: str, params: Mapping[str, Any], op_id: str) -> str:
+def expand_path(template: str, params: Mapping[str, Any], op_id: str, int_params: tuple[str, ...] = ()) -> str:
     values = {}
     for name, value in params.items():
         if value is None:
             raise ApiValueError(f"{op_id}: path parameter {name!r} must not be None")
+        if name in int_params and not (
+            isinstance(value, int) and not isinstance(value, bool) or isinstance(value, str) and value.isdecimal()
+        ):
+            raise ApiArgumentTypeError(f"{op_id}: path parameter {name!r} must be an integer, not {value!r}")
         values[name] = quote(str(scalar(value)), safe="")
     return template.format(**values)
 
@@ -58,10 +62,12 @@ def is_file(value: Any) -> bool:
     return hasattr(value, "read") and callable(value.read)
 
 
-def body_as_data(body: Any) -> Any:
+def body_as_data(body: Any, op_id: str = "") -> Any:
     """A body given as a model or mapping, as JSON-like data (files left as they are)."""
     if isinstance(body, Model):
         return body.to_dict()
+    if not isinstance(body, (Mapping, list, tuple, str, bytes)) and not is_file(body):
+        raise ApiArgumentTypeError(f"{op_id}: the body must be a model or a mapping, not {type(body).__name__}")
     return body
 
 

@@ -63,12 +63,25 @@ class ApiValueError(_PathError, ValueError):
     """An argument or a server value that is not acceptable."""
 
 
+class ApiArgumentTypeError(ApiTypeError, ApiValueError):
+    """A value of the wrong type given for a model field or an operation's argument: an ApiTypeError,
+    as the official client raises, and an ApiValueError, as earlier versions of this package did."""
+
+
 class ApiAttributeError(_PathError, AttributeError):
     """An attribute that does not exist."""
 
 
 class ApiKeyError(_PathError, KeyError):
     """A key that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ApiFieldError(ApiAttributeError, KeyError):
+    """`model[key]` for a field that is unset or unknown: an ApiAttributeError, as the official
+    client raises, and a KeyError, as a mapping raises."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import datetime
 import enum
+import numbers
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar, TypeVar, Union
 
-from .errors import ApiAttributeError, ApiValueError
+from . import official
+from .errors import ApiArgumentTypeError, ApiAttributeError, ApiFieldError, ApiValueError
 
 T = TypeVar("T", bound="Model")
 
@@ -81,7 +83,13 @@ class OmittedFieldError(ApiAttributeError):
         return f"{which} has no {self.field!r}: the server did not send it; {why}"
 
 
-class Model:
+class IModelData:
+    """Base of the interface classes (`ILabel`, ...): the fields a model declares, for type hints."""
+
+    __slots__ = ()
+
+
+class Model(official.ModelFacade):
     """Base of every generated model: mapping-style access, equality, repr, copy by dict."""
 
     __slots__ = ()
@@ -98,7 +106,7 @@ class Model:
             wire = next((w for w, a in cls._wire_to_attr.items() if a == name), name)
             object_id = getattr(self, "id", None) if name != "id" else None
             raise OmittedFieldError(cls.__name__, name, object_id, cls._omitted_by.get(wire, ()))
-        raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
+        raise ApiAttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every generated model overrides it
         raise NotImplementedError
@@ -114,7 +122,9 @@ class Model:
             return value
         if isinstance(value, Mapping):
             return cls.from_dict(value)
-        raise ApiValueError(f"{cls.__name__}: expected a {cls.__name__} or a mapping, got {type(value).__name__}")
+        raise ApiArgumentTypeError(
+            f"{cls.__name__}: expected a {cls.__name__} or a mapping, got {type(value).__name__}"
+        )
 
     @staticmethod
     def _extra_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -130,11 +140,11 @@ class Model:
             try:
                 return getattr(self, attr)
             except AttributeError:
-                raise KeyError(key) from None
+                raise ApiFieldError(f"{type(self).__name__} has no value for {key!r}") from None
         try:
             return self.additional_properties[key]
         except KeyError:
-            raise KeyError(key) from None
+            raise ApiFieldError(f"{type(self).__name__} has no attribute {key!r}") from None
 
     def __setitem__(self, key: str, value: Any) -> None:
         attr = self._attr(key)
@@ -151,10 +161,10 @@ class Model:
             return hasattr(self, attr)
         return key in self.additional_properties
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, name: str, default: Any = None) -> Any:
         """The field's value, or `default` if it is unset."""
         try:
-            return self[key]
+            return self[name]
         except KeyError:
             return default
 
@@ -190,13 +200,13 @@ class Model:
         return type(self).from_dict(copy.deepcopy(self.to_dict(), memo))
 
 
-class ApiStrEnum(str, enum.Enum):
+class ApiStrEnum(official.EnumFacade, str, enum.Enum, metaclass=official.ApiEnumMeta):
     """Base of generated string enums: compare equal to their values; unknown values are accepted."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
-            return None
+            raise ApiArgumentTypeError(f"{cls.__name__}: expected a str value, got {type(value).__name__}")
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
@@ -209,13 +219,13 @@ class ApiStrEnum(str, enum.Enum):
         return format(str(self.value), spec)
 
 
-class ApiIntEnum(int, enum.Enum):
+class ApiIntEnum(official.EnumFacade, int, enum.Enum, metaclass=official.ApiEnumMeta):
     """Base of generated integer enums; unknown values are accepted."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, int):
-            return None
+            raise ApiArgumentTypeError(f"{cls.__name__}: expected an int value, got {type(value).__name__}")
         member = int.__new__(cls, value)
         member._name_ = f"V_{value}"
         member._value_ = value
@@ -225,10 +235,30 @@ class ApiIntEnum(int, enum.Enum):
         return str(self.value)
 
 
+# What a scalar field takes when a model is built: any real number for a float (numpy's too), any
+# integer for an int.
+_SCALAR_INPUTS: dict[type, tuple[type, ...]] = {
+    str: (str,),
+    int: (numbers.Integral,),
+    float: (numbers.Real,),
+    bool: (bool,),
+}
+
+
+def check_scalar(value: Any, kind: type, where: str) -> Any:
+    """The value given for a scalar field, if it is of that type (else ApiArgumentTypeError, which
+    is the official client's ApiTypeError)."""
+    if type(value) is kind or isinstance(value, _SCALAR_INPUTS[kind]):
+        return value
+    raise ApiArgumentTypeError(f"{where}: expected {kind.__name__}, got {type(value).__name__}")
+
+
 def parse_datetime(value: datetime.datetime | str) -> datetime.datetime:
     """ISO 8601 (as CVAT sends it, with a trailing Z) to an aware datetime; datetimes pass through."""
     if isinstance(value, datetime.datetime):
         return value
+    if not isinstance(value, str):
+        raise ApiArgumentTypeError(f"expected a datetime or ISO 8601 text, got {type(value).__name__}")
     text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
     try:
         return datetime.datetime.fromisoformat(text)

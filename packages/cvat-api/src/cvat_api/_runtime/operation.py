@@ -35,6 +35,7 @@ class Operation:
     `responses` maps a status code to (kind, model name); kinds: none, model, list, json, binary,
     json_or_binary (decided by the response's Content-Type), auto (JSON if the server says so).
     `absent_in`: the other pinned server versions whose schema lacks the operation.
+    An integer path parameter takes an int or decimal digits; anything else is refused before sending.
     """
 
     id: str
@@ -43,6 +44,7 @@ class Operation:
     body_content_types: tuple[str, ...] = ()
     responses: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     absent_in: tuple[str, ...] = ()
+    int_path_params: tuple[str, ...] = ()  # path parameters the schema declares as integers
 
     def check_available(self, server_version: str | None) -> None:
         """Raise UnsupportedOperationError, before anything is sent, if the server (of a known

@@ -37,6 +37,7 @@ _DESTROY = Operation(
     path='/api/cloudstorages/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='cloudstorages_list',
@@ -51,6 +52,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/cloudstorages/{id}',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={200: ('model', 'CloudStorageRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='cloudstorages_retrieve',
@@ -58,6 +60,7 @@ _RETRIEVE = Operation(
     path='/api/cloudstorages/{id}',
     body_content_types=(),
     responses={200: ('model', 'CloudStorageRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_ACTIONS = Operation(
     id='cloudstorages_retrieve_actions',
@@ -65,6 +68,7 @@ _RETRIEVE_ACTIONS = Operation(
     path='/api/cloudstorages/{id}/actions',
     body_content_types=(),
     responses={200: ('json', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_CONTENT_V2 = Operation(
     id='cloudstorages_retrieve_content_v2',
@@ -72,6 +76,7 @@ _RETRIEVE_CONTENT_V2 = Operation(
     path='/api/cloudstorages/{id}/content-v2',
     body_content_types=(),
     responses={200: ('model', 'CloudStorageContent')},
+    int_path_params=('id',),
 )
 _RETRIEVE_PREVIEW = Operation(
     id='cloudstorages_retrieve_preview',
@@ -79,6 +84,7 @@ _RETRIEVE_PREVIEW = Operation(
     path='/api/cloudstorages/{id}/preview',
     body_content_types=(),
     responses={200: ('none', None), 400: ('none', None), 404: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_STATUS = Operation(
     id='cloudstorages_retrieve_status',
@@ -86,6 +92,7 @@ _RETRIEVE_STATUS = Operation(
     path='/api/cloudstorages/{id}/status',
     body_content_types=(),
     responses={200: ('json', None)},
+    int_path_params=('id',),
 )
 
 

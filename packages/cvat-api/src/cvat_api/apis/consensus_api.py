@@ -45,6 +45,7 @@ _PARTIAL_UPDATE_SETTINGS = Operation(
     body_content_types=('application/json',),
     responses={200: ('model', 'ConsensusSettings')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 _RETRIEVE_SETTINGS = Operation(
     id='consensus_retrieve_settings',
@@ -53,6 +54,7 @@ _RETRIEVE_SETTINGS = Operation(
     body_content_types=(),
     responses={200: ('model', 'ConsensusSettings')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 
 

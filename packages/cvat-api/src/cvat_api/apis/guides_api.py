@@ -33,6 +33,7 @@ _DESTROY = Operation(
     path='/api/guides/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE = Operation(
     id='guides_partial_update',
@@ -40,6 +41,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/guides/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'AnnotationGuideRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='guides_retrieve',
@@ -47,6 +49,7 @@ _RETRIEVE = Operation(
     path='/api/guides/{id}',
     body_content_types=(),
     responses={200: ('model', 'AnnotationGuideRead')},
+    int_path_params=('id',),
 )
 
 

@@ -34,6 +34,7 @@ _DESTROY = Operation(
     path='/api/issues/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='issues_list',
@@ -48,6 +49,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/issues/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'IssueRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='issues_retrieve',
@@ -55,6 +57,7 @@ _RETRIEVE = Operation(
     path='/api/issues/{id}',
     body_content_types=(),
     responses={200: ('model', 'IssueRead')},
+    int_path_params=('id',),
 )
 
 

@@ -53,6 +53,7 @@ _CREATE_ANNOTATIONS = Operation(
     path='/api/jobs/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={201: ('none', None), 202: ('model', 'RqId'), 405: ('none', None)},
+    int_path_params=('id',),
 )
 _CREATE_DATASET_EXPORT = Operation(
     id='jobs_create_dataset_export',
@@ -60,6 +61,7 @@ _CREATE_DATASET_EXPORT = Operation(
     path='/api/jobs/{id}/dataset/export',
     body_content_types=(),
     responses={202: ('model', 'RqId'), 405: ('none', None), 409: ('model', 'RqId')},
+    int_path_params=('id',),
 )
 _DESTROY = Operation(
     id='jobs_destroy',
@@ -67,6 +69,7 @@ _DESTROY = Operation(
     path='/api/jobs/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _DESTROY_ANNOTATIONS = Operation(
     id='jobs_destroy_annotations',
@@ -74,6 +77,7 @@ _DESTROY_ANNOTATIONS = Operation(
     path='/api/jobs/{id}/annotations/',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='jobs_list',
@@ -88,6 +92,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/jobs/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'JobRead')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_ANNOTATIONS = Operation(
     id='jobs_partial_update_annotations',
@@ -95,6 +100,7 @@ _PARTIAL_UPDATE_ANNOTATIONS = Operation(
     path='/api/jobs/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_DATA_META = Operation(
     id='jobs_partial_update_data_meta',
@@ -102,6 +108,7 @@ _PARTIAL_UPDATE_DATA_META = Operation(
     path='/api/jobs/{id}/data/meta',
     body_content_types=('application/json',),
     responses={200: ('model', 'DataMetaRead')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     id='jobs_partial_update_validation_layout',
@@ -110,6 +117,7 @@ _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     body_content_types=('application/json',),
     responses={200: ('model', 'JobValidationLayoutRead')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='jobs_retrieve',
@@ -117,6 +125,7 @@ _RETRIEVE = Operation(
     path='/api/jobs/{id}',
     body_content_types=(),
     responses={200: ('model', 'JobRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_ANNOTATIONS = Operation(
     id='jobs_retrieve_annotations',
@@ -124,6 +133,7 @@ _RETRIEVE_ANNOTATIONS = Operation(
     path='/api/jobs/{id}/annotations/',
     body_content_types=(),
     responses={200: ('model', 'LabeledData'), 410: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_DATA = Operation(
     id='jobs_retrieve_data',
@@ -131,6 +141,7 @@ _RETRIEVE_DATA = Operation(
     path='/api/jobs/{id}/data',
     body_content_types=(),
     responses={200: ('binary', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_DATA_META = Operation(
     id='jobs_retrieve_data_meta',
@@ -138,6 +149,7 @@ _RETRIEVE_DATA_META = Operation(
     path='/api/jobs/{id}/data/meta',
     body_content_types=(),
     responses={200: ('model', 'DataMetaRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_PREVIEW = Operation(
     id='jobs_retrieve_preview',
@@ -145,6 +157,7 @@ _RETRIEVE_PREVIEW = Operation(
     path='/api/jobs/{id}/preview',
     body_content_types=(),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_VALIDATION_LAYOUT = Operation(
     id='jobs_retrieve_validation_layout',
@@ -153,6 +166,7 @@ _RETRIEVE_VALIDATION_LAYOUT = Operation(
     body_content_types=(),
     responses={200: ('model', 'JobValidationLayoutRead')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 _UPDATE_ANNOTATIONS = Operation(
     id='jobs_update_annotations',
@@ -160,6 +174,7 @@ _UPDATE_ANNOTATIONS = Operation(
     path='/api/jobs/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 
 

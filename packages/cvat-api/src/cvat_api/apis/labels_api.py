@@ -27,6 +27,7 @@ _DESTROY = Operation(
     path='/api/labels/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='labels_list',
@@ -41,6 +42,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/labels/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'Label')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='labels_retrieve',
@@ -48,6 +50,7 @@ _RETRIEVE = Operation(
     path='/api/labels/{id}',
     body_content_types=(),
     responses={200: ('model', 'Label')},
+    int_path_params=('id',),
 )
 
 

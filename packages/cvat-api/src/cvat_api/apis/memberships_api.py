@@ -27,6 +27,7 @@ _DESTROY = Operation(
     path='/api/memberships/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='memberships_list',
@@ -41,6 +42,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/memberships/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'MembershipRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='memberships_retrieve',
@@ -48,6 +50,7 @@ _RETRIEVE = Operation(
     path='/api/memberships/{id}',
     body_content_types=(),
     responses={200: ('model', 'MembershipRead')},
+    int_path_params=('id',),
 )
 
 

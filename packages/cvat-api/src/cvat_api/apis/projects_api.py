@@ -49,6 +49,7 @@ _CREATE_BACKUP_EXPORT = Operation(
     path='/api/projects/{id}/backup/export',
     body_content_types=(),
     responses={202: ('model', 'RqId'), 400: ('none', None), 409: ('model', 'RqId')},
+    int_path_params=('id',),
 )
 _CREATE_DATASET = Operation(
     id='projects_create_dataset',
@@ -56,6 +57,7 @@ _CREATE_DATASET = Operation(
     path='/api/projects/{id}/dataset/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={202: ('model', 'RqId'), 400: ('none', None), 405: ('none', None)},
+    int_path_params=('id',),
 )
 _CREATE_DATASET_EXPORT = Operation(
     id='projects_create_dataset_export',
@@ -63,6 +65,7 @@ _CREATE_DATASET_EXPORT = Operation(
     path='/api/projects/{id}/dataset/export',
     body_content_types=(),
     responses={202: ('model', 'RqId'), 405: ('none', None), 409: ('model', 'RqId')},
+    int_path_params=('id',),
 )
 _DESTROY = Operation(
     id='projects_destroy',
@@ -70,6 +73,7 @@ _DESTROY = Operation(
     path='/api/projects/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='projects_list',
@@ -84,6 +88,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/projects/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'ProjectRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='projects_retrieve',
@@ -91,6 +96,7 @@ _RETRIEVE = Operation(
     path='/api/projects/{id}',
     body_content_types=(),
     responses={200: ('model', 'ProjectRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_PREVIEW = Operation(
     id='projects_retrieve_preview',
@@ -98,6 +104,7 @@ _RETRIEVE_PREVIEW = Operation(
     path='/api/projects/{id}/preview',
     body_content_types=(),
     responses={200: ('none', None), 404: ('none', None)},
+    int_path_params=('id',),
 )
 
 

@@ -63,6 +63,7 @@ _PARTIAL_UPDATE_SETTINGS = Operation(
     path='/api/quality/settings/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'QualitySettings')},
+    int_path_params=('id',),
 )
 _RETRIEVE_REPORT = Operation(
     id='quality_retrieve_report',
@@ -70,6 +71,7 @@ _RETRIEVE_REPORT = Operation(
     path='/api/quality/reports/{id}',
     body_content_types=(),
     responses={200: ('model', 'QualityReport')},
+    int_path_params=('id',),
 )
 _RETRIEVE_REPORT_DATA = Operation(
     id='quality_retrieve_report_data',
@@ -77,6 +79,7 @@ _RETRIEVE_REPORT_DATA = Operation(
     path='/api/quality/reports/{id}/data',
     body_content_types=(),
     responses={200: ('json', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_SETTINGS = Operation(
     id='quality_retrieve_settings',
@@ -84,6 +87,7 @@ _RETRIEVE_SETTINGS = Operation(
     path='/api/quality/settings/{id}',
     body_content_types=(),
     responses={200: ('model', 'QualitySettings')},
+    int_path_params=('id',),
 )
 
 

@@ -56,6 +56,7 @@ _CREATE_ANNOTATIONS = Operation(
     path='/api/tasks/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={201: ('none', None), 202: ('model', 'RqId'), 405: ('none', None)},
+    int_path_params=('id',),
 )
 _CREATE_BACKUP = Operation(
     id='tasks_create_backup',
@@ -70,6 +71,7 @@ _CREATE_BACKUP_EXPORT = Operation(
     path='/api/tasks/{id}/backup/export',
     body_content_types=(),
     responses={202: ('model', 'RqId'), 400: ('none', None), 409: ('model', 'RqId')},
+    int_path_params=('id',),
 )
 _CREATE_DATA = Operation(
     id='tasks_create_data',
@@ -77,6 +79,7 @@ _CREATE_DATA = Operation(
     path='/api/tasks/{id}/data/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={202: ('json_or_binary', 'RqId')},
+    int_path_params=('id',),
 )
 _CREATE_DATASET_EXPORT = Operation(
     id='tasks_create_dataset_export',
@@ -84,6 +87,7 @@ _CREATE_DATASET_EXPORT = Operation(
     path='/api/tasks/{id}/dataset/export',
     body_content_types=(),
     responses={202: ('model', 'RqId'), 405: ('none', None), 409: ('model', 'RqId')},
+    int_path_params=('id',),
 )
 _DESTROY = Operation(
     id='tasks_destroy',
@@ -91,6 +95,7 @@ _DESTROY = Operation(
     path='/api/tasks/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _DESTROY_ANNOTATIONS = Operation(
     id='tasks_destroy_annotations',
@@ -98,6 +103,7 @@ _DESTROY_ANNOTATIONS = Operation(
     path='/api/tasks/{id}/annotations/',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='tasks_list',
@@ -112,6 +118,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/tasks/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'TaskRead')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_ANNOTATIONS = Operation(
     id='tasks_partial_update_annotations',
@@ -119,6 +126,7 @@ _PARTIAL_UPDATE_ANNOTATIONS = Operation(
     path='/api/tasks/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={200: ('model', 'LabeledData')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_DATA_META = Operation(
     id='tasks_partial_update_data_meta',
@@ -126,6 +134,7 @@ _PARTIAL_UPDATE_DATA_META = Operation(
     path='/api/tasks/{id}/data/meta',
     body_content_types=('application/json',),
     responses={200: ('model', 'DataMetaRead')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     id='tasks_partial_update_validation_layout',
@@ -134,6 +143,7 @@ _PARTIAL_UPDATE_VALIDATION_LAYOUT = Operation(
     body_content_types=('application/json',),
     responses={200: ('model', 'TaskValidationLayoutRead')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='tasks_retrieve',
@@ -141,6 +151,7 @@ _RETRIEVE = Operation(
     path='/api/tasks/{id}',
     body_content_types=(),
     responses={200: ('model', 'TaskRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_ANNOTATIONS = Operation(
     id='tasks_retrieve_annotations',
@@ -148,6 +159,7 @@ _RETRIEVE_ANNOTATIONS = Operation(
     path='/api/tasks/{id}/annotations/',
     body_content_types=(),
     responses={200: ('model', 'LabeledData'), 400: ('none', None), 410: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_DATA = Operation(
     id='tasks_retrieve_data',
@@ -155,6 +167,7 @@ _RETRIEVE_DATA = Operation(
     path='/api/tasks/{id}/data/',
     body_content_types=(),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_DATA_META = Operation(
     id='tasks_retrieve_data_meta',
@@ -162,6 +175,7 @@ _RETRIEVE_DATA_META = Operation(
     path='/api/tasks/{id}/data/meta',
     body_content_types=(),
     responses={200: ('model', 'DataMetaRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_PREVIEW = Operation(
     id='tasks_retrieve_preview',
@@ -169,6 +183,7 @@ _RETRIEVE_PREVIEW = Operation(
     path='/api/tasks/{id}/preview',
     body_content_types=(),
     responses={200: ('none', None), 404: ('none', None)},
+    int_path_params=('id',),
 )
 _RETRIEVE_STATUS = Operation(
     id='tasks_retrieve_status',
@@ -176,6 +191,7 @@ _RETRIEVE_STATUS = Operation(
     path='/api/tasks/{id}/status',
     body_content_types=(),
     responses={200: ('model', 'RqStatus')},
+    int_path_params=('id',),
 )
 _RETRIEVE_VALIDATION_LAYOUT = Operation(
     id='tasks_retrieve_validation_layout',
@@ -184,6 +200,7 @@ _RETRIEVE_VALIDATION_LAYOUT = Operation(
     body_content_types=(),
     responses={200: ('model', 'TaskValidationLayoutRead')},
     absent_in=('2.17.0',),
+    int_path_params=('id',),
 )
 _UPDATE_ANNOTATIONS = Operation(
     id='tasks_update_annotations',
@@ -191,6 +208,7 @@ _UPDATE_ANNOTATIONS = Operation(
     path='/api/tasks/{id}/annotations/',
     body_content_types=('application/json', 'multipart/form-data'),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 
 

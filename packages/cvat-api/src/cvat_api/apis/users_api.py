@@ -26,6 +26,7 @@ _DESTROY = Operation(
     path='/api/users/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='users_list',
@@ -40,6 +41,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/users/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'MetaUser')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='users_retrieve',
@@ -47,6 +49,7 @@ _RETRIEVE = Operation(
     path='/api/users/{id}',
     body_content_types=(),
     responses={200: ('model', 'MetaUser')},
+    int_path_params=('id',),
 )
 _RETRIEVE_SELF = Operation(
     id='users_retrieve_self',

@@ -38,6 +38,7 @@ _CREATE_DELIVERIES_REDELIVERY = Operation(
     path='/api/webhooks/{id}/deliveries/{delivery_id}/redelivery',
     body_content_types=(),
     responses={200: ('none', None)},
+    int_path_params=('id',),
 )
 _CREATE_PING = Operation(
     id='webhooks_create_ping',
@@ -45,6 +46,7 @@ _CREATE_PING = Operation(
     path='/api/webhooks/{id}/ping',
     body_content_types=(),
     responses={200: ('model', 'WebhookDeliveryRead')},
+    int_path_params=('id',),
 )
 _DESTROY = Operation(
     id='webhooks_destroy',
@@ -52,6 +54,7 @@ _DESTROY = Operation(
     path='/api/webhooks/{id}',
     body_content_types=(),
     responses={204: ('none', None)},
+    int_path_params=('id',),
 )
 _LIST = Operation(
     id='webhooks_list',
@@ -66,6 +69,7 @@ _LIST_DELIVERIES = Operation(
     path='/api/webhooks/{id}/deliveries',
     body_content_types=(),
     responses={200: ('model', 'PaginatedWebhookDeliveryReadList')},
+    int_path_params=('id',),
 )
 _PARTIAL_UPDATE = Operation(
     id='webhooks_partial_update',
@@ -73,6 +77,7 @@ _PARTIAL_UPDATE = Operation(
     path='/api/webhooks/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'WebhookRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE = Operation(
     id='webhooks_retrieve',
@@ -80,6 +85,7 @@ _RETRIEVE = Operation(
     path='/api/webhooks/{id}',
     body_content_types=(),
     responses={200: ('model', 'WebhookRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_DELIVERIES = Operation(
     id='webhooks_retrieve_deliveries',
@@ -87,6 +93,7 @@ _RETRIEVE_DELIVERIES = Operation(
     path='/api/webhooks/{id}/deliveries/{delivery_id}',
     body_content_types=(),
     responses={200: ('model', 'WebhookDeliveryRead')},
+    int_path_params=('id',),
 )
 _RETRIEVE_EVENTS = Operation(
     id='webhooks_retrieve_events',
@@ -101,6 +108,7 @@ _UPDATE = Operation(
     path='/api/webhooks/{id}',
     body_content_types=('application/json',),
     responses={200: ('model', 'WebhookRead')},
+    int_path_params=('id',),
 )
 
 

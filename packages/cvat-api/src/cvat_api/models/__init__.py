@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .annotation_guide_read import AnnotationGuideRead as AnnotationGuideRead
     from .annotation_guide_write_request import AnnotationGuideWriteRequest as AnnotationGuideWriteRequest
     from .annotation_id import AnnotationId as AnnotationId
+    from .annotation_id_shape_type import AnnotationIdShapeType as AnnotationIdShapeType
     from .asset_read import AssetRead as AssetRead
     from .asset_write_request import AssetWriteRequest as AssetWriteRequest
     from .attribute import Attribute as Attribute
@@ -30,8 +31,10 @@ if TYPE_CHECKING:
     from .chunk_type import ChunkType as ChunkType
     from .client_events import ClientEvents as ClientEvents
     from .client_events_request import ClientEventsRequest as ClientEventsRequest
+    from .client_events_request_previous_event import ClientEventsRequestPreviousEvent as ClientEventsRequestPreviousEvent
     from .cloud_storage_content import CloudStorageContent as CloudStorageContent
     from .cloud_storage_read import CloudStorageRead as CloudStorageRead
+    from .cloud_storage_read_owner import CloudStorageReadOwner as CloudStorageReadOwner
     from .cloud_storage_write_request import CloudStorageWriteRequest as CloudStorageWriteRequest
     from .cloudstorages_list_credentials_type import CloudstoragesListCredentialsType as CloudstoragesListCredentialsType
     from .cloudstorages_list_provider_type import CloudstoragesListProviderType as CloudstoragesListProviderType
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from .credentials_type_enum import CredentialsTypeEnum as CredentialsTypeEnum
     from .data_meta_read import DataMetaRead as DataMetaRead
     from .data_request import DataRequest as DataRequest
+    from .data_request_validation_params import DataRequestValidationParams as DataRequestValidationParams
+    from .data_response import DataResponse as DataResponse
     from .dataset_file_request import DatasetFileRequest as DatasetFileRequest
     from .dataset_format import DatasetFormat as DatasetFormat
     from .dataset_formats import DatasetFormats as DatasetFormats
@@ -60,6 +65,235 @@ if TYPE_CHECKING:
     from .function_call_params import FunctionCallParams as FunctionCallParams
     from .function_call_request import FunctionCallRequest as FunctionCallRequest
     from .function_call_request_mapping import FunctionCallRequestMapping as FunctionCallRequestMapping
+    from .about import IAbout as IAbout
+    from .accept_invitation_read import IAcceptInvitationRead as IAcceptInvitationRead
+    from .annotation_conflict import IAnnotationConflict as IAnnotationConflict
+    from .annotation_conflict_annotation_type import IAnnotationConflictAnnotationType as IAnnotationConflictAnnotationType
+    from .annotation_conflict_severity import IAnnotationConflictSeverity as IAnnotationConflictSeverity
+    from .annotation_conflict_type import IAnnotationConflictType as IAnnotationConflictType
+    from .annotation_file_request import IAnnotationFileRequest as IAnnotationFileRequest
+    from .annotation_guide_read import IAnnotationGuideRead as IAnnotationGuideRead
+    from .annotation_guide_write_request import IAnnotationGuideWriteRequest as IAnnotationGuideWriteRequest
+    from .annotation_id import IAnnotationId as IAnnotationId
+    from .asset_read import IAssetRead as IAssetRead
+    from .asset_write_request import IAssetWriteRequest as IAssetWriteRequest
+    from .attribute import IAttribute as IAttribute
+    from .attribute_request import IAttributeRequest as IAttributeRequest
+    from .attribute_val import IAttributeVal as IAttributeVal
+    from .attribute_val_request import IAttributeValRequest as IAttributeValRequest
+    from .basic_organization import IBasicOrganization as IBasicOrganization
+    from .basic_user import IBasicUser as IBasicUser
+    from .basic_user_request import IBasicUserRequest as IBasicUserRequest
+    from .chunk_type import IChunkType as IChunkType
+    from .client_events import IClientEvents as IClientEvents
+    from .client_events_request import IClientEventsRequest as IClientEventsRequest
+    from .cloud_storage_content import ICloudStorageContent as ICloudStorageContent
+    from .cloud_storage_read import ICloudStorageRead as ICloudStorageRead
+    from .cloud_storage_write_request import ICloudStorageWriteRequest as ICloudStorageWriteRequest
+    from .cloudstorages_list_credentials_type import ICloudstoragesListCredentialsType as ICloudstoragesListCredentialsType
+    from .cloudstorages_list_provider_type import ICloudstoragesListProviderType as ICloudstoragesListProviderType
+    from .comment_read import ICommentRead as ICommentRead
+    from .comment_write_request import ICommentWriteRequest as ICommentWriteRequest
+    from .comments_summary import ICommentsSummary as ICommentsSummary
+    from .consensus_merge_create_request import IConsensusMergeCreateRequest as IConsensusMergeCreateRequest
+    from .consensus_settings import IConsensusSettings as IConsensusSettings
+    from .credentials_type_enum import ICredentialsTypeEnum as ICredentialsTypeEnum
+    from .data_meta_read import IDataMetaRead as IDataMetaRead
+    from .data_request import IDataRequest as IDataRequest
+    from .dataset_file_request import IDatasetFileRequest as IDatasetFileRequest
+    from .dataset_format import IDatasetFormat as IDatasetFormat
+    from .dataset_formats import IDatasetFormats as IDatasetFormats
+    from .event import IEvent as IEvent
+    from .event_request import IEventRequest as IEventRequest
+    from .events import IEvents as IEvents
+    from .events_create_export_location import IEventsCreateExportLocation as IEventsCreateExportLocation
+    from .events_enum import IEventsEnum as IEventsEnum
+    from .events_list_action import IEventsListAction as IEventsListAction
+    from .file_info import IFileInfo as IFileInfo
+    from .file_info_type_enum import IFileInfoTypeEnum as IFileInfoTypeEnum
+    from .frame_meta import IFrameMeta as IFrameMeta
+    from .frame_selection_method import IFrameSelectionMethod as IFrameSelectionMethod
+    from .function_call import IFunctionCall as IFunctionCall
+    from .function_call_params import IFunctionCallParams as IFunctionCallParams
+    from .function_call_request import IFunctionCallRequest as IFunctionCallRequest
+    from .function_call_request_mapping import IFunctionCallRequestMapping as IFunctionCallRequestMapping
+    from .input_type_enum import IInputTypeEnum as IInputTypeEnum
+    from .invitation_read import IInvitationRead as IInvitationRead
+    from .invitation_write_request import IInvitationWriteRequest as IInvitationWriteRequest
+    from .issue_read import IIssueRead as IIssueRead
+    from .issue_write_request import IIssueWriteRequest as IIssueWriteRequest
+    from .issues_summary import IIssuesSummary as IIssuesSummary
+    from .job_read import IJobRead as IJobRead
+    from .job_stage import IJobStage as IJobStage
+    from .job_status import IJobStatus as IJobStatus
+    from .job_type import IJobType as IJobType
+    from .job_validation_layout_read import IJobValidationLayoutRead as IJobValidationLayoutRead
+    from .job_write_request import IJobWriteRequest as IJobWriteRequest
+    from .jobs_create_annotations_location import IJobsCreateAnnotationsLocation as IJobsCreateAnnotationsLocation
+    from .jobs_create_dataset_export_location import IJobsCreateDatasetExportLocation as IJobsCreateDatasetExportLocation
+    from .jobs_list_dimension import IJobsListDimension as IJobsListDimension
+    from .jobs_list_stage import IJobsListStage as IJobsListStage
+    from .jobs_list_state import IJobsListState as IJobsListState
+    from .jobs_list_type import IJobsListType as IJobsListType
+    from .jobs_partial_update_annotations_action import IJobsPartialUpdateAnnotationsAction as IJobsPartialUpdateAnnotationsAction
+    from .jobs_retrieve_annotations_location import IJobsRetrieveAnnotationsLocation as IJobsRetrieveAnnotationsLocation
+    from .jobs_retrieve_data_quality import IJobsRetrieveDataQuality as IJobsRetrieveDataQuality
+    from .jobs_retrieve_data_type import IJobsRetrieveDataType as IJobsRetrieveDataType
+    from .jobs_summary import IJobsSummary as IJobsSummary
+    from .label import ILabel as ILabel
+    from .label_mapping_entry_request import ILabelMappingEntryRequest as ILabelMappingEntryRequest
+    from .label_mapping_entry_request_attributes import ILabelMappingEntryRequestAttributes as ILabelMappingEntryRequestAttributes
+    from .label_mapping_entry_request_sublabels import ILabelMappingEntryRequestSublabels as ILabelMappingEntryRequestSublabels
+    from .label_type import ILabelType as ILabelType
+    from .labeled_data import ILabeledData as ILabeledData
+    from .labeled_data_request import ILabeledDataRequest as ILabeledDataRequest
+    from .labeled_image import ILabeledImage as ILabeledImage
+    from .labeled_image_request import ILabeledImageRequest as ILabeledImageRequest
+    from .labeled_shape import ILabeledShape as ILabeledShape
+    from .labeled_shape_request import ILabeledShapeRequest as ILabeledShapeRequest
+    from .labeled_track import ILabeledTrack as ILabeledTrack
+    from .labeled_track_request import ILabeledTrackRequest as ILabeledTrackRequest
+    from .labels_list_type import ILabelsListType as ILabelsListType
+    from .labels_summary import ILabelsSummary as ILabelsSummary
+    from .lambda_retrieve_functions_response200 import ILambdaRetrieveFunctionsResponse200 as ILambdaRetrieveFunctionsResponse200
+    from .location_enum import ILocationEnum as ILocationEnum
+    from .login_serializer_ex_request import ILoginSerializerExRequest as ILoginSerializerExRequest
+    from .membership_read import IMembershipRead as IMembershipRead
+    from .memberships_list_role import IMembershipsListRole as IMembershipsListRole
+    from .meta_user import IMetaUser as IMetaUser
+    from .null_enum import INullEnum as INullEnum
+    from .online_function_call_request import IOnlineFunctionCallRequest as IOnlineFunctionCallRequest
+    from .operation_status import IOperationStatus as IOperationStatus
+    from .organization_read import IOrganizationRead as IOrganizationRead
+    from .organization_read_contact import IOrganizationReadContact as IOrganizationReadContact
+    from .organization_write_request import IOrganizationWriteRequest as IOrganizationWriteRequest
+    from .organization_write_request_contact import IOrganizationWriteRequestContact as IOrganizationWriteRequestContact
+    from .paginated_annotation_conflict_list import IPaginatedAnnotationConflictList as IPaginatedAnnotationConflictList
+    from .paginated_cloud_storage_read_list import IPaginatedCloudStorageReadList as IPaginatedCloudStorageReadList
+    from .paginated_comment_read_list import IPaginatedCommentReadList as IPaginatedCommentReadList
+    from .paginated_consensus_settings_list import IPaginatedConsensusSettingsList as IPaginatedConsensusSettingsList
+    from .paginated_invitation_read_list import IPaginatedInvitationReadList as IPaginatedInvitationReadList
+    from .paginated_issue_read_list import IPaginatedIssueReadList as IPaginatedIssueReadList
+    from .paginated_job_read_list import IPaginatedJobReadList as IPaginatedJobReadList
+    from .paginated_label_list import IPaginatedLabelList as IPaginatedLabelList
+    from .paginated_membership_read_list import IPaginatedMembershipReadList as IPaginatedMembershipReadList
+    from .paginated_meta_user_list import IPaginatedMetaUserList as IPaginatedMetaUserList
+    from .paginated_organization_read_list import IPaginatedOrganizationReadList as IPaginatedOrganizationReadList
+    from .paginated_project_read_list import IPaginatedProjectReadList as IPaginatedProjectReadList
+    from .paginated_quality_report_list import IPaginatedQualityReportList as IPaginatedQualityReportList
+    from .paginated_quality_settings_list import IPaginatedQualitySettingsList as IPaginatedQualitySettingsList
+    from .paginated_request_list import IPaginatedRequestList as IPaginatedRequestList
+    from .paginated_task_read_list import IPaginatedTaskReadList as IPaginatedTaskReadList
+    from .paginated_webhook_delivery_read_list import IPaginatedWebhookDeliveryReadList as IPaginatedWebhookDeliveryReadList
+    from .paginated_webhook_read_list import IPaginatedWebhookReadList as IPaginatedWebhookReadList
+    from .password_change_request import IPasswordChangeRequest as IPasswordChangeRequest
+    from .password_reset_confirm_request import IPasswordResetConfirmRequest as IPasswordResetConfirmRequest
+    from .password_reset_serializer_ex_request import IPasswordResetSerializerExRequest as IPasswordResetSerializerExRequest
+    from .patched_annotation_guide_write_request import IPatchedAnnotationGuideWriteRequest as IPatchedAnnotationGuideWriteRequest
+    from .patched_cloud_storage_write_request import IPatchedCloudStorageWriteRequest as IPatchedCloudStorageWriteRequest
+    from .patched_comment_write_request import IPatchedCommentWriteRequest as IPatchedCommentWriteRequest
+    from .patched_consensus_settings_request import IPatchedConsensusSettingsRequest as IPatchedConsensusSettingsRequest
+    from .patched_data_meta_write_request import IPatchedDataMetaWriteRequest as IPatchedDataMetaWriteRequest
+    from .patched_invitation_write_request import IPatchedInvitationWriteRequest as IPatchedInvitationWriteRequest
+    from .patched_issue_write_request import IPatchedIssueWriteRequest as IPatchedIssueWriteRequest
+    from .patched_job_data_meta_write_request import IPatchedJobDataMetaWriteRequest as IPatchedJobDataMetaWriteRequest
+    from .patched_job_validation_layout_write_request import IPatchedJobValidationLayoutWriteRequest as IPatchedJobValidationLayoutWriteRequest
+    from .patched_job_write_request import IPatchedJobWriteRequest as IPatchedJobWriteRequest
+    from .patched_label_request import IPatchedLabelRequest as IPatchedLabelRequest
+    from .patched_labeled_data_request import IPatchedLabeledDataRequest as IPatchedLabeledDataRequest
+    from .patched_membership_write_request import IPatchedMembershipWriteRequest as IPatchedMembershipWriteRequest
+    from .patched_organization_write_request import IPatchedOrganizationWriteRequest as IPatchedOrganizationWriteRequest
+    from .patched_organization_write_request_contact import IPatchedOrganizationWriteRequestContact as IPatchedOrganizationWriteRequestContact
+    from .patched_project_write_request import IPatchedProjectWriteRequest as IPatchedProjectWriteRequest
+    from .patched_quality_settings_request import IPatchedQualitySettingsRequest as IPatchedQualitySettingsRequest
+    from .patched_task_validation_layout_write_request import IPatchedTaskValidationLayoutWriteRequest as IPatchedTaskValidationLayoutWriteRequest
+    from .patched_task_write_request import IPatchedTaskWriteRequest as IPatchedTaskWriteRequest
+    from .patched_user_request import IPatchedUserRequest as IPatchedUserRequest
+    from .patched_webhook_write_request import IPatchedWebhookWriteRequest as IPatchedWebhookWriteRequest
+    from .plugins import IPlugins as IPlugins
+    from .project_file_request import IProjectFileRequest as IProjectFileRequest
+    from .project_read import IProjectRead as IProjectRead
+    from .project_write_request import IProjectWriteRequest as IProjectWriteRequest
+    from .projects_create_backup_export_location import IProjectsCreateBackupExportLocation as IProjectsCreateBackupExportLocation
+    from .projects_create_backup_location import IProjectsCreateBackupLocation as IProjectsCreateBackupLocation
+    from .projects_create_dataset_export_location import IProjectsCreateDatasetExportLocation as IProjectsCreateDatasetExportLocation
+    from .projects_create_dataset_location import IProjectsCreateDatasetLocation as IProjectsCreateDatasetLocation
+    from .projects_list_status import IProjectsListStatus as IProjectsListStatus
+    from .provider_type_enum import IProviderTypeEnum as IProviderTypeEnum
+    from .quality_list_conflicts_severity import IQualityListConflictsSeverity as IQualityListConflictsSeverity
+    from .quality_list_conflicts_type import IQualityListConflictsType as IQualityListConflictsType
+    from .quality_list_reports_target import IQualityListReportsTarget as IQualityListReportsTarget
+    from .quality_list_settings_parent_type import IQualityListSettingsParentType as IQualityListSettingsParentType
+    from .quality_point_size_base import IQualityPointSizeBase as IQualityPointSizeBase
+    from .quality_report import IQualityReport as IQualityReport
+    from .quality_report_create_request import IQualityReportCreateRequest as IQualityReportCreateRequest
+    from .quality_report_jobs_summary import IQualityReportJobsSummary as IQualityReportJobsSummary
+    from .quality_report_summary import IQualityReportSummary as IQualityReportSummary
+    from .quality_report_summary_conflicts_by_type import IQualityReportSummaryConflictsByType as IQualityReportSummaryConflictsByType
+    from .quality_report_target import IQualityReportTarget as IQualityReportTarget
+    from .quality_report_tasks_summary import IQualityReportTasksSummary as IQualityReportTasksSummary
+    from .quality_retrieve_report_data_response200 import IQualityRetrieveReportDataResponse200 as IQualityRetrieveReportDataResponse200
+    from .quality_settings import IQualitySettings as IQualitySettings
+    from .quality_target_metric import IQualityTargetMetric as IQualityTargetMetric
+    from .register_serializer_ex import IRegisterSerializerEx as IRegisterSerializerEx
+    from .register_serializer_ex_request import IRegisterSerializerExRequest as IRegisterSerializerExRequest
+    from .request import IRequest as IRequest
+    from .request_data_operation import IRequestDataOperation as IRequestDataOperation
+    from .request_status import IRequestStatus as IRequestStatus
+    from .requests_list_status import IRequestsListStatus as IRequestsListStatus
+    from .rest_auth_detail import IRestAuthDetail as IRestAuthDetail
+    from .role_enum import IRoleEnum as IRoleEnum
+    from .rq_id import IRqId as IRqId
+    from .rq_status import IRqStatus as IRqStatus
+    from .rq_status_state_enum import IRqStatusStateEnum as IRqStatusStateEnum
+    from .schema_retrieve_lang import ISchemaRetrieveLang as ISchemaRetrieveLang
+    from .schema_retrieve_response200 import ISchemaRetrieveResponse200 as ISchemaRetrieveResponse200
+    from .schema_retrieve_scheme import ISchemaRetrieveScheme as ISchemaRetrieveScheme
+    from .shape_type import IShapeType as IShapeType
+    from .signing_request import ISigningRequest as ISigningRequest
+    from .sorting_method import ISortingMethod as ISortingMethod
+    from .storage import IStorage as IStorage
+    from .storage_method import IStorageMethod as IStorageMethod
+    from .storage_request import IStorageRequest as IStorageRequest
+    from .storage_type import IStorageType as IStorageType
+    from .sub_labeled_shape import ISubLabeledShape as ISubLabeledShape
+    from .sub_labeled_shape_request import ISubLabeledShapeRequest as ISubLabeledShapeRequest
+    from .sub_labeled_track import ISubLabeledTrack as ISubLabeledTrack
+    from .sub_labeled_track_request import ISubLabeledTrackRequest as ISubLabeledTrackRequest
+    from .sublabel import ISublabel as ISublabel
+    from .sublabel_mapping_entry_request import ISublabelMappingEntryRequest as ISublabelMappingEntryRequest
+    from .sublabel_mapping_entry_request_attributes import ISublabelMappingEntryRequestAttributes as ISublabelMappingEntryRequestAttributes
+    from .sublabel_request import ISublabelRequest as ISublabelRequest
+    from .task_file_request import ITaskFileRequest as ITaskFileRequest
+    from .task_read import ITaskRead as ITaskRead
+    from .task_validation_layout_read import ITaskValidationLayoutRead as ITaskValidationLayoutRead
+    from .task_write_request import ITaskWriteRequest as ITaskWriteRequest
+    from .tasks_create_annotations_location import ITasksCreateAnnotationsLocation as ITasksCreateAnnotationsLocation
+    from .tasks_create_backup_export_location import ITasksCreateBackupExportLocation as ITasksCreateBackupExportLocation
+    from .tasks_create_backup_location import ITasksCreateBackupLocation as ITasksCreateBackupLocation
+    from .tasks_create_dataset_export_location import ITasksCreateDatasetExportLocation as ITasksCreateDatasetExportLocation
+    from .tasks_list_dimension import ITasksListDimension as ITasksListDimension
+    from .tasks_list_status import ITasksListStatus as ITasksListStatus
+    from .tasks_list_validation_mode import ITasksListValidationMode as ITasksListValidationMode
+    from .tasks_partial_update_annotations_action import ITasksPartialUpdateAnnotationsAction as ITasksPartialUpdateAnnotationsAction
+    from .tasks_retrieve_data_quality import ITasksRetrieveDataQuality as ITasksRetrieveDataQuality
+    from .tasks_retrieve_data_type import ITasksRetrieveDataType as ITasksRetrieveDataType
+    from .tasks_summary import ITasksSummary as ITasksSummary
+    from .token import IToken as IToken
+    from .tracked_shape import ITrackedShape as ITrackedShape
+    from .tracked_shape_request import ITrackedShapeRequest as ITrackedShapeRequest
+    from .user import IUser as IUser
+    from .user_identifiers import IUserIdentifiers as IUserIdentifiers
+    from .validation_mode import IValidationMode as IValidationMode
+    from .validation_params_request import IValidationParamsRequest as IValidationParamsRequest
+    from .webhook_content_type import IWebhookContentType as IWebhookContentType
+    from .webhook_delivery_read import IWebhookDeliveryRead as IWebhookDeliveryRead
+    from .webhook_delivery_read_request import IWebhookDeliveryReadRequest as IWebhookDeliveryReadRequest
+    from .webhook_delivery_read_response import IWebhookDeliveryReadResponse as IWebhookDeliveryReadResponse
+    from .webhook_read import IWebhookRead as IWebhookRead
+    from .webhook_type import IWebhookType as IWebhookType
+    from .webhook_write_request import IWebhookWriteRequest as IWebhookWriteRequest
+    from .webhooks_list_type import IWebhooksListType as IWebhooksListType
     from .input_type_enum import InputTypeEnum as InputTypeEnum
     from .invitation_read import InvitationRead as InvitationRead
     from .invitation_write_request import InvitationWriteRequest as InvitationWriteRequest
@@ -67,6 +301,8 @@ if TYPE_CHECKING:
     from .issue_write_request import IssueWriteRequest as IssueWriteRequest
     from .issues_summary import IssuesSummary as IssuesSummary
     from .job_read import JobRead as JobRead
+    from .job_read_assignee import JobReadAssignee as JobReadAssignee
+    from .job_read_target_storage import JobReadTargetStorage as JobReadTargetStorage
     from .job_stage import JobStage as JobStage
     from .job_status import JobStatus as JobStatus
     from .job_type import JobType as JobType
@@ -104,6 +340,7 @@ if TYPE_CHECKING:
     from .membership_read import MembershipRead as MembershipRead
     from .memberships_list_role import MembershipsListRole as MembershipsListRole
     from .meta_user import MetaUser as MetaUser
+    from .null_enum import NullEnum as NullEnum
     from .online_function_call_request import OnlineFunctionCallRequest as OnlineFunctionCallRequest
     from .operation_status import OperationStatus as OperationStatus
     from .organization_read import OrganizationRead as OrganizationRead
@@ -147,14 +384,17 @@ if TYPE_CHECKING:
     from .patched_organization_write_request import PatchedOrganizationWriteRequest as PatchedOrganizationWriteRequest
     from .patched_organization_write_request_contact import PatchedOrganizationWriteRequestContact as PatchedOrganizationWriteRequestContact
     from .patched_project_write_request import PatchedProjectWriteRequest as PatchedProjectWriteRequest
+    from .patched_project_write_request_target_storage import PatchedProjectWriteRequestTargetStorage as PatchedProjectWriteRequestTargetStorage
     from .patched_quality_settings_request import PatchedQualitySettingsRequest as PatchedQualitySettingsRequest
     from .patched_task_validation_layout_write_request import PatchedTaskValidationLayoutWriteRequest as PatchedTaskValidationLayoutWriteRequest
     from .patched_task_write_request import PatchedTaskWriteRequest as PatchedTaskWriteRequest
+    from .patched_task_write_request_target_storage import PatchedTaskWriteRequestTargetStorage as PatchedTaskWriteRequestTargetStorage
     from .patched_user_request import PatchedUserRequest as PatchedUserRequest
     from .patched_webhook_write_request import PatchedWebhookWriteRequest as PatchedWebhookWriteRequest
     from .plugins import Plugins as Plugins
     from .project_file_request import ProjectFileRequest as ProjectFileRequest
     from .project_read import ProjectRead as ProjectRead
+    from .project_read_target_storage import ProjectReadTargetStorage as ProjectReadTargetStorage
     from .project_write_request import ProjectWriteRequest as ProjectWriteRequest
     from .projects_create_backup_export_location import ProjectsCreateBackupExportLocation as ProjectsCreateBackupExportLocation
     from .projects_create_backup_location import ProjectsCreateBackupLocation as ProjectsCreateBackupLocation
@@ -172,6 +412,8 @@ if TYPE_CHECKING:
     from .quality_report_jobs_summary import QualityReportJobsSummary as QualityReportJobsSummary
     from .quality_report_summary import QualityReportSummary as QualityReportSummary
     from .quality_report_summary_conflicts_by_type import QualityReportSummaryConflictsByType as QualityReportSummaryConflictsByType
+    from .quality_report_summary_jobs import QualityReportSummaryJobs as QualityReportSummaryJobs
+    from .quality_report_summary_tasks import QualityReportSummaryTasks as QualityReportSummaryTasks
     from .quality_report_target import QualityReportTarget as QualityReportTarget
     from .quality_report_tasks_summary import QualityReportTasksSummary as QualityReportTasksSummary
     from .quality_retrieve_report_data_response200 import QualityRetrieveReportDataResponse200 as QualityRetrieveReportDataResponse200
@@ -181,6 +423,7 @@ if TYPE_CHECKING:
     from .register_serializer_ex_request import RegisterSerializerExRequest as RegisterSerializerExRequest
     from .request import Request as Request
     from .request_data_operation import RequestDataOperation as RequestDataOperation
+    from .request_owner import RequestOwner as RequestOwner
     from .request_status import RequestStatus as RequestStatus
     from .requests_list_status import RequestsListStatus as RequestsListStatus
     from .rest_auth_detail import RestAuthDetail as RestAuthDetail
@@ -209,6 +452,7 @@ if TYPE_CHECKING:
     from .task_file_request import TaskFileRequest as TaskFileRequest
     from .task_read import TaskRead as TaskRead
     from .task_validation_layout_read import TaskValidationLayoutRead as TaskValidationLayoutRead
+    from .task_validation_layout_read_mode import TaskValidationLayoutReadMode as TaskValidationLayoutReadMode
     from .task_write_request import TaskWriteRequest as TaskWriteRequest
     from .tasks_create_annotations_location import TasksCreateAnnotationsLocation as TasksCreateAnnotationsLocation
     from .tasks_create_backup_export_location import TasksCreateBackupExportLocation as TasksCreateBackupExportLocation
@@ -248,6 +492,7 @@ _MODULES: dict[str, str] = {
     'AnnotationGuideRead': 'annotation_guide_read',
     'AnnotationGuideWriteRequest': 'annotation_guide_write_request',
     'AnnotationId': 'annotation_id',
+    'AnnotationIdShapeType': 'annotation_id_shape_type',
     'AssetRead': 'asset_read',
     'AssetWriteRequest': 'asset_write_request',
     'Attribute': 'attribute',
@@ -260,8 +505,10 @@ _MODULES: dict[str, str] = {
     'ChunkType': 'chunk_type',
     'ClientEvents': 'client_events',
     'ClientEventsRequest': 'client_events_request',
+    'ClientEventsRequestPreviousEvent': 'client_events_request_previous_event',
     'CloudStorageContent': 'cloud_storage_content',
     'CloudStorageRead': 'cloud_storage_read',
+    'CloudStorageReadOwner': 'cloud_storage_read_owner',
     'CloudStorageWriteRequest': 'cloud_storage_write_request',
     'CloudstoragesListCredentialsType': 'cloudstorages_list_credentials_type',
     'CloudstoragesListProviderType': 'cloudstorages_list_provider_type',
@@ -273,6 +520,8 @@ _MODULES: dict[str, str] = {
     'CredentialsTypeEnum': 'credentials_type_enum',
     'DataMetaRead': 'data_meta_read',
     'DataRequest': 'data_request',
+    'DataRequestValidationParams': 'data_request_validation_params',
+    'DataResponse': 'data_response',
     'DatasetFileRequest': 'dataset_file_request',
     'DatasetFormat': 'dataset_format',
     'DatasetFormats': 'dataset_formats',
@@ -290,6 +539,235 @@ _MODULES: dict[str, str] = {
     'FunctionCallParams': 'function_call_params',
     'FunctionCallRequest': 'function_call_request',
     'FunctionCallRequestMapping': 'function_call_request_mapping',
+    'IAbout': 'about',
+    'IAcceptInvitationRead': 'accept_invitation_read',
+    'IAnnotationConflict': 'annotation_conflict',
+    'IAnnotationConflictAnnotationType': 'annotation_conflict_annotation_type',
+    'IAnnotationConflictSeverity': 'annotation_conflict_severity',
+    'IAnnotationConflictType': 'annotation_conflict_type',
+    'IAnnotationFileRequest': 'annotation_file_request',
+    'IAnnotationGuideRead': 'annotation_guide_read',
+    'IAnnotationGuideWriteRequest': 'annotation_guide_write_request',
+    'IAnnotationId': 'annotation_id',
+    'IAssetRead': 'asset_read',
+    'IAssetWriteRequest': 'asset_write_request',
+    'IAttribute': 'attribute',
+    'IAttributeRequest': 'attribute_request',
+    'IAttributeVal': 'attribute_val',
+    'IAttributeValRequest': 'attribute_val_request',
+    'IBasicOrganization': 'basic_organization',
+    'IBasicUser': 'basic_user',
+    'IBasicUserRequest': 'basic_user_request',
+    'IChunkType': 'chunk_type',
+    'IClientEvents': 'client_events',
+    'IClientEventsRequest': 'client_events_request',
+    'ICloudStorageContent': 'cloud_storage_content',
+    'ICloudStorageRead': 'cloud_storage_read',
+    'ICloudStorageWriteRequest': 'cloud_storage_write_request',
+    'ICloudstoragesListCredentialsType': 'cloudstorages_list_credentials_type',
+    'ICloudstoragesListProviderType': 'cloudstorages_list_provider_type',
+    'ICommentRead': 'comment_read',
+    'ICommentWriteRequest': 'comment_write_request',
+    'ICommentsSummary': 'comments_summary',
+    'IConsensusMergeCreateRequest': 'consensus_merge_create_request',
+    'IConsensusSettings': 'consensus_settings',
+    'ICredentialsTypeEnum': 'credentials_type_enum',
+    'IDataMetaRead': 'data_meta_read',
+    'IDataRequest': 'data_request',
+    'IDatasetFileRequest': 'dataset_file_request',
+    'IDatasetFormat': 'dataset_format',
+    'IDatasetFormats': 'dataset_formats',
+    'IEvent': 'event',
+    'IEventRequest': 'event_request',
+    'IEvents': 'events',
+    'IEventsCreateExportLocation': 'events_create_export_location',
+    'IEventsEnum': 'events_enum',
+    'IEventsListAction': 'events_list_action',
+    'IFileInfo': 'file_info',
+    'IFileInfoTypeEnum': 'file_info_type_enum',
+    'IFrameMeta': 'frame_meta',
+    'IFrameSelectionMethod': 'frame_selection_method',
+    'IFunctionCall': 'function_call',
+    'IFunctionCallParams': 'function_call_params',
+    'IFunctionCallRequest': 'function_call_request',
+    'IFunctionCallRequestMapping': 'function_call_request_mapping',
+    'IInputTypeEnum': 'input_type_enum',
+    'IInvitationRead': 'invitation_read',
+    'IInvitationWriteRequest': 'invitation_write_request',
+    'IIssueRead': 'issue_read',
+    'IIssueWriteRequest': 'issue_write_request',
+    'IIssuesSummary': 'issues_summary',
+    'IJobRead': 'job_read',
+    'IJobStage': 'job_stage',
+    'IJobStatus': 'job_status',
+    'IJobType': 'job_type',
+    'IJobValidationLayoutRead': 'job_validation_layout_read',
+    'IJobWriteRequest': 'job_write_request',
+    'IJobsCreateAnnotationsLocation': 'jobs_create_annotations_location',
+    'IJobsCreateDatasetExportLocation': 'jobs_create_dataset_export_location',
+    'IJobsListDimension': 'jobs_list_dimension',
+    'IJobsListStage': 'jobs_list_stage',
+    'IJobsListState': 'jobs_list_state',
+    'IJobsListType': 'jobs_list_type',
+    'IJobsPartialUpdateAnnotationsAction': 'jobs_partial_update_annotations_action',
+    'IJobsRetrieveAnnotationsLocation': 'jobs_retrieve_annotations_location',
+    'IJobsRetrieveDataQuality': 'jobs_retrieve_data_quality',
+    'IJobsRetrieveDataType': 'jobs_retrieve_data_type',
+    'IJobsSummary': 'jobs_summary',
+    'ILabel': 'label',
+    'ILabelMappingEntryRequest': 'label_mapping_entry_request',
+    'ILabelMappingEntryRequestAttributes': 'label_mapping_entry_request_attributes',
+    'ILabelMappingEntryRequestSublabels': 'label_mapping_entry_request_sublabels',
+    'ILabelType': 'label_type',
+    'ILabeledData': 'labeled_data',
+    'ILabeledDataRequest': 'labeled_data_request',
+    'ILabeledImage': 'labeled_image',
+    'ILabeledImageRequest': 'labeled_image_request',
+    'ILabeledShape': 'labeled_shape',
+    'ILabeledShapeRequest': 'labeled_shape_request',
+    'ILabeledTrack': 'labeled_track',
+    'ILabeledTrackRequest': 'labeled_track_request',
+    'ILabelsListType': 'labels_list_type',
+    'ILabelsSummary': 'labels_summary',
+    'ILambdaRetrieveFunctionsResponse200': 'lambda_retrieve_functions_response200',
+    'ILocationEnum': 'location_enum',
+    'ILoginSerializerExRequest': 'login_serializer_ex_request',
+    'IMembershipRead': 'membership_read',
+    'IMembershipsListRole': 'memberships_list_role',
+    'IMetaUser': 'meta_user',
+    'INullEnum': 'null_enum',
+    'IOnlineFunctionCallRequest': 'online_function_call_request',
+    'IOperationStatus': 'operation_status',
+    'IOrganizationRead': 'organization_read',
+    'IOrganizationReadContact': 'organization_read_contact',
+    'IOrganizationWriteRequest': 'organization_write_request',
+    'IOrganizationWriteRequestContact': 'organization_write_request_contact',
+    'IPaginatedAnnotationConflictList': 'paginated_annotation_conflict_list',
+    'IPaginatedCloudStorageReadList': 'paginated_cloud_storage_read_list',
+    'IPaginatedCommentReadList': 'paginated_comment_read_list',
+    'IPaginatedConsensusSettingsList': 'paginated_consensus_settings_list',
+    'IPaginatedInvitationReadList': 'paginated_invitation_read_list',
+    'IPaginatedIssueReadList': 'paginated_issue_read_list',
+    'IPaginatedJobReadList': 'paginated_job_read_list',
+    'IPaginatedLabelList': 'paginated_label_list',
+    'IPaginatedMembershipReadList': 'paginated_membership_read_list',
+    'IPaginatedMetaUserList': 'paginated_meta_user_list',
+    'IPaginatedOrganizationReadList': 'paginated_organization_read_list',
+    'IPaginatedProjectReadList': 'paginated_project_read_list',
+    'IPaginatedQualityReportList': 'paginated_quality_report_list',
+    'IPaginatedQualitySettingsList': 'paginated_quality_settings_list',
+    'IPaginatedRequestList': 'paginated_request_list',
+    'IPaginatedTaskReadList': 'paginated_task_read_list',
+    'IPaginatedWebhookDeliveryReadList': 'paginated_webhook_delivery_read_list',
+    'IPaginatedWebhookReadList': 'paginated_webhook_read_list',
+    'IPasswordChangeRequest': 'password_change_request',
+    'IPasswordResetConfirmRequest': 'password_reset_confirm_request',
+    'IPasswordResetSerializerExRequest': 'password_reset_serializer_ex_request',
+    'IPatchedAnnotationGuideWriteRequest': 'patched_annotation_guide_write_request',
+    'IPatchedCloudStorageWriteRequest': 'patched_cloud_storage_write_request',
+    'IPatchedCommentWriteRequest': 'patched_comment_write_request',
+    'IPatchedConsensusSettingsRequest': 'patched_consensus_settings_request',
+    'IPatchedDataMetaWriteRequest': 'patched_data_meta_write_request',
+    'IPatchedInvitationWriteRequest': 'patched_invitation_write_request',
+    'IPatchedIssueWriteRequest': 'patched_issue_write_request',
+    'IPatchedJobDataMetaWriteRequest': 'patched_job_data_meta_write_request',
+    'IPatchedJobValidationLayoutWriteRequest': 'patched_job_validation_layout_write_request',
+    'IPatchedJobWriteRequest': 'patched_job_write_request',
+    'IPatchedLabelRequest': 'patched_label_request',
+    'IPatchedLabeledDataRequest': 'patched_labeled_data_request',
+    'IPatchedMembershipWriteRequest': 'patched_membership_write_request',
+    'IPatchedOrganizationWriteRequest': 'patched_organization_write_request',
+    'IPatchedOrganizationWriteRequestContact': 'patched_organization_write_request_contact',
+    'IPatchedProjectWriteRequest': 'patched_project_write_request',
+    'IPatchedQualitySettingsRequest': 'patched_quality_settings_request',
+    'IPatchedTaskValidationLayoutWriteRequest': 'patched_task_validation_layout_write_request',
+    'IPatchedTaskWriteRequest': 'patched_task_write_request',
+    'IPatchedUserRequest': 'patched_user_request',
+    'IPatchedWebhookWriteRequest': 'patched_webhook_write_request',
+    'IPlugins': 'plugins',
+    'IProjectFileRequest': 'project_file_request',
+    'IProjectRead': 'project_read',
+    'IProjectWriteRequest': 'project_write_request',
+    'IProjectsCreateBackupExportLocation': 'projects_create_backup_export_location',
+    'IProjectsCreateBackupLocation': 'projects_create_backup_location',
+    'IProjectsCreateDatasetExportLocation': 'projects_create_dataset_export_location',
+    'IProjectsCreateDatasetLocation': 'projects_create_dataset_location',
+    'IProjectsListStatus': 'projects_list_status',
+    'IProviderTypeEnum': 'provider_type_enum',
+    'IQualityListConflictsSeverity': 'quality_list_conflicts_severity',
+    'IQualityListConflictsType': 'quality_list_conflicts_type',
+    'IQualityListReportsTarget': 'quality_list_reports_target',
+    'IQualityListSettingsParentType': 'quality_list_settings_parent_type',
+    'IQualityPointSizeBase': 'quality_point_size_base',
+    'IQualityReport': 'quality_report',
+    'IQualityReportCreateRequest': 'quality_report_create_request',
+    'IQualityReportJobsSummary': 'quality_report_jobs_summary',
+    'IQualityReportSummary': 'quality_report_summary',
+    'IQualityReportSummaryConflictsByType': 'quality_report_summary_conflicts_by_type',
+    'IQualityReportTarget': 'quality_report_target',
+    'IQualityReportTasksSummary': 'quality_report_tasks_summary',
+    'IQualityRetrieveReportDataResponse200': 'quality_retrieve_report_data_response200',
+    'IQualitySettings': 'quality_settings',
+    'IQualityTargetMetric': 'quality_target_metric',
+    'IRegisterSerializerEx': 'register_serializer_ex',
+    'IRegisterSerializerExRequest': 'register_serializer_ex_request',
+    'IRequest': 'request',
+    'IRequestDataOperation': 'request_data_operation',
+    'IRequestStatus': 'request_status',
+    'IRequestsListStatus': 'requests_list_status',
+    'IRestAuthDetail': 'rest_auth_detail',
+    'IRoleEnum': 'role_enum',
+    'IRqId': 'rq_id',
+    'IRqStatus': 'rq_status',
+    'IRqStatusStateEnum': 'rq_status_state_enum',
+    'ISchemaRetrieveLang': 'schema_retrieve_lang',
+    'ISchemaRetrieveResponse200': 'schema_retrieve_response200',
+    'ISchemaRetrieveScheme': 'schema_retrieve_scheme',
+    'IShapeType': 'shape_type',
+    'ISigningRequest': 'signing_request',
+    'ISortingMethod': 'sorting_method',
+    'IStorage': 'storage',
+    'IStorageMethod': 'storage_method',
+    'IStorageRequest': 'storage_request',
+    'IStorageType': 'storage_type',
+    'ISubLabeledShape': 'sub_labeled_shape',
+    'ISubLabeledShapeRequest': 'sub_labeled_shape_request',
+    'ISubLabeledTrack': 'sub_labeled_track',
+    'ISubLabeledTrackRequest': 'sub_labeled_track_request',
+    'ISublabel': 'sublabel',
+    'ISublabelMappingEntryRequest': 'sublabel_mapping_entry_request',
+    'ISublabelMappingEntryRequestAttributes': 'sublabel_mapping_entry_request_attributes',
+    'ISublabelRequest': 'sublabel_request',
+    'ITaskFileRequest': 'task_file_request',
+    'ITaskRead': 'task_read',
+    'ITaskValidationLayoutRead': 'task_validation_layout_read',
+    'ITaskWriteRequest': 'task_write_request',
+    'ITasksCreateAnnotationsLocation': 'tasks_create_annotations_location',
+    'ITasksCreateBackupExportLocation': 'tasks_create_backup_export_location',
+    'ITasksCreateBackupLocation': 'tasks_create_backup_location',
+    'ITasksCreateDatasetExportLocation': 'tasks_create_dataset_export_location',
+    'ITasksListDimension': 'tasks_list_dimension',
+    'ITasksListStatus': 'tasks_list_status',
+    'ITasksListValidationMode': 'tasks_list_validation_mode',
+    'ITasksPartialUpdateAnnotationsAction': 'tasks_partial_update_annotations_action',
+    'ITasksRetrieveDataQuality': 'tasks_retrieve_data_quality',
+    'ITasksRetrieveDataType': 'tasks_retrieve_data_type',
+    'ITasksSummary': 'tasks_summary',
+    'IToken': 'token',
+    'ITrackedShape': 'tracked_shape',
+    'ITrackedShapeRequest': 'tracked_shape_request',
+    'IUser': 'user',
+    'IUserIdentifiers': 'user_identifiers',
+    'IValidationMode': 'validation_mode',
+    'IValidationParamsRequest': 'validation_params_request',
+    'IWebhookContentType': 'webhook_content_type',
+    'IWebhookDeliveryRead': 'webhook_delivery_read',
+    'IWebhookDeliveryReadRequest': 'webhook_delivery_read_request',
+    'IWebhookDeliveryReadResponse': 'webhook_delivery_read_response',
+    'IWebhookRead': 'webhook_read',
+    'IWebhookType': 'webhook_type',
+    'IWebhookWriteRequest': 'webhook_write_request',
+    'IWebhooksListType': 'webhooks_list_type',
     'InputTypeEnum': 'input_type_enum',
     'InvitationRead': 'invitation_read',
     'InvitationWriteRequest': 'invitation_write_request',
@@ -297,6 +775,8 @@ _MODULES: dict[str, str] = {
     'IssueWriteRequest': 'issue_write_request',
     'IssuesSummary': 'issues_summary',
     'JobRead': 'job_read',
+    'JobReadAssignee': 'job_read_assignee',
+    'JobReadTargetStorage': 'job_read_target_storage',
     'JobStage': 'job_stage',
     'JobStatus': 'job_status',
     'JobType': 'job_type',
@@ -334,6 +814,7 @@ _MODULES: dict[str, str] = {
     'MembershipRead': 'membership_read',
     'MembershipsListRole': 'memberships_list_role',
     'MetaUser': 'meta_user',
+    'NullEnum': 'null_enum',
     'OnlineFunctionCallRequest': 'online_function_call_request',
     'OperationStatus': 'operation_status',
     'OrganizationRead': 'organization_read',
@@ -377,14 +858,17 @@ _MODULES: dict[str, str] = {
     'PatchedOrganizationWriteRequest': 'patched_organization_write_request',
     'PatchedOrganizationWriteRequestContact': 'patched_organization_write_request_contact',
     'PatchedProjectWriteRequest': 'patched_project_write_request',
+    'PatchedProjectWriteRequestTargetStorage': 'patched_project_write_request_target_storage',
     'PatchedQualitySettingsRequest': 'patched_quality_settings_request',
     'PatchedTaskValidationLayoutWriteRequest': 'patched_task_validation_layout_write_request',
     'PatchedTaskWriteRequest': 'patched_task_write_request',
+    'PatchedTaskWriteRequestTargetStorage': 'patched_task_write_request_target_storage',
     'PatchedUserRequest': 'patched_user_request',
     'PatchedWebhookWriteRequest': 'patched_webhook_write_request',
     'Plugins': 'plugins',
     'ProjectFileRequest': 'project_file_request',
     'ProjectRead': 'project_read',
+    'ProjectReadTargetStorage': 'project_read_target_storage',
     'ProjectWriteRequest': 'project_write_request',
     'ProjectsCreateBackupExportLocation': 'projects_create_backup_export_location',
     'ProjectsCreateBackupLocation': 'projects_create_backup_location',
@@ -402,6 +886,8 @@ _MODULES: dict[str, str] = {
     'QualityReportJobsSummary': 'quality_report_jobs_summary',
     'QualityReportSummary': 'quality_report_summary',
     'QualityReportSummaryConflictsByType': 'quality_report_summary_conflicts_by_type',
+    'QualityReportSummaryJobs': 'quality_report_summary_jobs',
+    'QualityReportSummaryTasks': 'quality_report_summary_tasks',
     'QualityReportTarget': 'quality_report_target',
     'QualityReportTasksSummary': 'quality_report_tasks_summary',
     'QualityRetrieveReportDataResponse200': 'quality_retrieve_report_data_response200',
@@ -411,6 +897,7 @@ _MODULES: dict[str, str] = {
     'RegisterSerializerExRequest': 'register_serializer_ex_request',
     'Request': 'request',
     'RequestDataOperation': 'request_data_operation',
+    'RequestOwner': 'request_owner',
     'RequestStatus': 'request_status',
     'RequestsListStatus': 'requests_list_status',
     'RestAuthDetail': 'rest_auth_detail',
@@ -439,6 +926,7 @@ _MODULES: dict[str, str] = {
     'TaskFileRequest': 'task_file_request',
     'TaskRead': 'task_read',
     'TaskValidationLayoutRead': 'task_validation_layout_read',
+    'TaskValidationLayoutReadMode': 'task_validation_layout_read_mode',
     'TaskWriteRequest': 'task_write_request',
     'TasksCreateAnnotationsLocation': 'tasks_create_annotations_location',
     'TasksCreateBackupExportLocation': 'tasks_create_backup_export_location',
@@ -479,6 +967,7 @@ __all__ = [
     'AnnotationGuideRead',
     'AnnotationGuideWriteRequest',
     'AnnotationId',
+    'AnnotationIdShapeType',
     'AssetRead',
     'AssetWriteRequest',
     'Attribute',
@@ -491,8 +980,10 @@ __all__ = [
     'ChunkType',
     'ClientEvents',
     'ClientEventsRequest',
+    'ClientEventsRequestPreviousEvent',
     'CloudStorageContent',
     'CloudStorageRead',
+    'CloudStorageReadOwner',
     'CloudStorageWriteRequest',
     'CloudstoragesListCredentialsType',
     'CloudstoragesListProviderType',
@@ -504,6 +995,8 @@ __all__ = [
     'CredentialsTypeEnum',
     'DataMetaRead',
     'DataRequest',
+    'DataRequestValidationParams',
+    'DataResponse',
     'DatasetFileRequest',
     'DatasetFormat',
     'DatasetFormats',
@@ -521,6 +1014,235 @@ __all__ = [
     'FunctionCallParams',
     'FunctionCallRequest',
     'FunctionCallRequestMapping',
+    'IAbout',
+    'IAcceptInvitationRead',
+    'IAnnotationConflict',
+    'IAnnotationConflictAnnotationType',
+    'IAnnotationConflictSeverity',
+    'IAnnotationConflictType',
+    'IAnnotationFileRequest',
+    'IAnnotationGuideRead',
+    'IAnnotationGuideWriteRequest',
+    'IAnnotationId',
+    'IAssetRead',
+    'IAssetWriteRequest',
+    'IAttribute',
+    'IAttributeRequest',
+    'IAttributeVal',
+    'IAttributeValRequest',
+    'IBasicOrganization',
+    'IBasicUser',
+    'IBasicUserRequest',
+    'IChunkType',
+    'IClientEvents',
+    'IClientEventsRequest',
+    'ICloudStorageContent',
+    'ICloudStorageRead',
+    'ICloudStorageWriteRequest',
+    'ICloudstoragesListCredentialsType',
+    'ICloudstoragesListProviderType',
+    'ICommentRead',
+    'ICommentWriteRequest',
+    'ICommentsSummary',
+    'IConsensusMergeCreateRequest',
+    'IConsensusSettings',
+    'ICredentialsTypeEnum',
+    'IDataMetaRead',
+    'IDataRequest',
+    'IDatasetFileRequest',
+    'IDatasetFormat',
+    'IDatasetFormats',
+    'IEvent',
+    'IEventRequest',
+    'IEvents',
+    'IEventsCreateExportLocation',
+    'IEventsEnum',
+    'IEventsListAction',
+    'IFileInfo',
+    'IFileInfoTypeEnum',
+    'IFrameMeta',
+    'IFrameSelectionMethod',
+    'IFunctionCall',
+    'IFunctionCallParams',
+    'IFunctionCallRequest',
+    'IFunctionCallRequestMapping',
+    'IInputTypeEnum',
+    'IInvitationRead',
+    'IInvitationWriteRequest',
+    'IIssueRead',
+    'IIssueWriteRequest',
+    'IIssuesSummary',
+    'IJobRead',
+    'IJobStage',
+    'IJobStatus',
+    'IJobType',
+    'IJobValidationLayoutRead',
+    'IJobWriteRequest',
+    'IJobsCreateAnnotationsLocation',
+    'IJobsCreateDatasetExportLocation',
+    'IJobsListDimension',
+    'IJobsListStage',
+    'IJobsListState',
+    'IJobsListType',
+    'IJobsPartialUpdateAnnotationsAction',
+    'IJobsRetrieveAnnotationsLocation',
+    'IJobsRetrieveDataQuality',
+    'IJobsRetrieveDataType',
+    'IJobsSummary',
+    'ILabel',
+    'ILabelMappingEntryRequest',
+    'ILabelMappingEntryRequestAttributes',
+    'ILabelMappingEntryRequestSublabels',
+    'ILabelType',
+    'ILabeledData',
+    'ILabeledDataRequest',
+    'ILabeledImage',
+    'ILabeledImageRequest',
+    'ILabeledShape',
+    'ILabeledShapeRequest',
+    'ILabeledTrack',
+    'ILabeledTrackRequest',
+    'ILabelsListType',
+    'ILabelsSummary',
+    'ILambdaRetrieveFunctionsResponse200',
+    'ILocationEnum',
+    'ILoginSerializerExRequest',
+    'IMembershipRead',
+    'IMembershipsListRole',
+    'IMetaUser',
+    'INullEnum',
+    'IOnlineFunctionCallRequest',
+    'IOperationStatus',
+    'IOrganizationRead',
+    'IOrganizationReadContact',
+    'IOrganizationWriteRequest',
+    'IOrganizationWriteRequestContact',
+    'IPaginatedAnnotationConflictList',
+    'IPaginatedCloudStorageReadList',
+    'IPaginatedCommentReadList',
+    'IPaginatedConsensusSettingsList',
+    'IPaginatedInvitationReadList',
+    'IPaginatedIssueReadList',
+    'IPaginatedJobReadList',
+    'IPaginatedLabelList',
+    'IPaginatedMembershipReadList',
+    'IPaginatedMetaUserList',
+    'IPaginatedOrganizationReadList',
+    'IPaginatedProjectReadList',
+    'IPaginatedQualityReportList',
+    'IPaginatedQualitySettingsList',
+    'IPaginatedRequestList',
+    'IPaginatedTaskReadList',
+    'IPaginatedWebhookDeliveryReadList',
+    'IPaginatedWebhookReadList',
+    'IPasswordChangeRequest',
+    'IPasswordResetConfirmRequest',
+    'IPasswordResetSerializerExRequest',
+    'IPatchedAnnotationGuideWriteRequest',
+    'IPatchedCloudStorageWriteRequest',
+    'IPatchedCommentWriteRequest',
+    'IPatchedConsensusSettingsRequest',
+    'IPatchedDataMetaWriteRequest',
+    'IPatchedInvitationWriteRequest',
+    'IPatchedIssueWriteRequest',
+    'IPatchedJobDataMetaWriteRequest',
+    'IPatchedJobValidationLayoutWriteRequest',
+    'IPatchedJobWriteRequest',
+    'IPatchedLabelRequest',
+    'IPatchedLabeledDataRequest',
+    'IPatchedMembershipWriteRequest',
+    'IPatchedOrganizationWriteRequest',
+    'IPatchedOrganizationWriteRequestContact',
+    'IPatchedProjectWriteRequest',
+    'IPatchedQualitySettingsRequest',
+    'IPatchedTaskValidationLayoutWriteRequest',
+    'IPatchedTaskWriteRequest',
+    'IPatchedUserRequest',
+    'IPatchedWebhookWriteRequest',
+    'IPlugins',
+    'IProjectFileRequest',
+    'IProjectRead',
+    'IProjectWriteRequest',
+    'IProjectsCreateBackupExportLocation',
+    'IProjectsCreateBackupLocation',
+    'IProjectsCreateDatasetExportLocation',
+    'IProjectsCreateDatasetLocation',
+    'IProjectsListStatus',
+    'IProviderTypeEnum',
+    'IQualityListConflictsSeverity',
+    'IQualityListConflictsType',
+    'IQualityListReportsTarget',
+    'IQualityListSettingsParentType',
+    'IQualityPointSizeBase',
+    'IQualityReport',
+    'IQualityReportCreateRequest',
+    'IQualityReportJobsSummary',
+    'IQualityReportSummary',
+    'IQualityReportSummaryConflictsByType',
+    'IQualityReportTarget',
+    'IQualityReportTasksSummary',
+    'IQualityRetrieveReportDataResponse200',
+    'IQualitySettings',
+    'IQualityTargetMetric',
+    'IRegisterSerializerEx',
+    'IRegisterSerializerExRequest',
+    'IRequest',
+    'IRequestDataOperation',
+    'IRequestStatus',
+    'IRequestsListStatus',
+    'IRestAuthDetail',
+    'IRoleEnum',
+    'IRqId',
+    'IRqStatus',
+    'IRqStatusStateEnum',
+    'ISchemaRetrieveLang',
+    'ISchemaRetrieveResponse200',
+    'ISchemaRetrieveScheme',
+    'IShapeType',
+    'ISigningRequest',
+    'ISortingMethod',
+    'IStorage',
+    'IStorageMethod',
+    'IStorageRequest',
+    'IStorageType',
+    'ISubLabeledShape',
+    'ISubLabeledShapeRequest',
+    'ISubLabeledTrack',
+    'ISubLabeledTrackRequest',
+    'ISublabel',
+    'ISublabelMappingEntryRequest',
+    'ISublabelMappingEntryRequestAttributes',
+    'ISublabelRequest',
+    'ITaskFileRequest',
+    'ITaskRead',
+    'ITaskValidationLayoutRead',
+    'ITaskWriteRequest',
+    'ITasksCreateAnnotationsLocation',
+    'ITasksCreateBackupExportLocation',
+    'ITasksCreateBackupLocation',
+    'ITasksCreateDatasetExportLocation',
+    'ITasksListDimension',
+    'ITasksListStatus',
+    'ITasksListValidationMode',
+    'ITasksPartialUpdateAnnotationsAction',
+    'ITasksRetrieveDataQuality',
+    'ITasksRetrieveDataType',
+    'ITasksSummary',
+    'IToken',
+    'ITrackedShape',
+    'ITrackedShapeRequest',
+    'IUser',
+    'IUserIdentifiers',
+    'IValidationMode',
+    'IValidationParamsRequest',
+    'IWebhookContentType',
+    'IWebhookDeliveryRead',
+    'IWebhookDeliveryReadRequest',
+    'IWebhookDeliveryReadResponse',
+    'IWebhookRead',
+    'IWebhookType',
+    'IWebhookWriteRequest',
+    'IWebhooksListType',
     'InputTypeEnum',
     'InvitationRead',
     'InvitationWriteRequest',
@@ -528,6 +1250,8 @@ __all__ = [
     'IssueWriteRequest',
     'IssuesSummary',
     'JobRead',
+    'JobReadAssignee',
+    'JobReadTargetStorage',
     'JobStage',
     'JobStatus',
     'JobType',
@@ -565,6 +1289,7 @@ __all__ = [
     'MembershipRead',
     'MembershipsListRole',
     'MetaUser',
+    'NullEnum',
     'OnlineFunctionCallRequest',
     'OperationStatus',
     'OrganizationRead',
@@ -608,14 +1333,17 @@ __all__ = [
     'PatchedOrganizationWriteRequest',
     'PatchedOrganizationWriteRequestContact',
     'PatchedProjectWriteRequest',
+    'PatchedProjectWriteRequestTargetStorage',
     'PatchedQualitySettingsRequest',
     'PatchedTaskValidationLayoutWriteRequest',
     'PatchedTaskWriteRequest',
+    'PatchedTaskWriteRequestTargetStorage',
     'PatchedUserRequest',
     'PatchedWebhookWriteRequest',
     'Plugins',
     'ProjectFileRequest',
     'ProjectRead',
+    'ProjectReadTargetStorage',
     'ProjectWriteRequest',
     'ProjectsCreateBackupExportLocation',
     'ProjectsCreateBackupLocation',
@@ -633,6 +1361,8 @@ __all__ = [
     'QualityReportJobsSummary',
     'QualityReportSummary',
     'QualityReportSummaryConflictsByType',
+    'QualityReportSummaryJobs',
+    'QualityReportSummaryTasks',
     'QualityReportTarget',
     'QualityReportTasksSummary',
     'QualityRetrieveReportDataResponse200',
@@ -642,6 +1372,7 @@ __all__ = [
     'RegisterSerializerExRequest',
     'Request',
     'RequestDataOperation',
+    'RequestOwner',
     'RequestStatus',
     'RequestsListStatus',
     'RestAuthDetail',
@@ -670,6 +1401,7 @@ __all__ = [
     'TaskFileRequest',
     'TaskRead',
     'TaskValidationLayoutRead',
+    'TaskValidationLayoutReadMode',
     'TaskWriteRequest',
     'TasksCreateAnnotationsLocation',
     'TasksCreateBackupExportLocation',

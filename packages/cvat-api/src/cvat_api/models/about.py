@@ -9,18 +9,31 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["About"]
+__all__ = ["About", "IAbout"]
+
+
+class IAbout(IModelData):
+    """The fields of ``About`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    description: str
+    version: str
+    logo_url: str
+    subtitle: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class About(Model):
+class About(Model, IAbout):
     """Schema ``About``.
 
     Required: name, description, version, logo_url, subtitle.
@@ -46,13 +59,16 @@ class About(Model):
         version: str,
         logo_url: str,
         subtitle: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
-        self.description = description
-        self.version = version
-        self.logo_url = logo_url
-        self.subtitle = subtitle
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'About.name')
+        self.description = _check_scalar(description, str, 'About.description')
+        self.version = _check_scalar(version, str, 'About.version')
+        self.logo_url = _check_scalar(logo_url, str, 'About.logo_url')
+        self.subtitle = _check_scalar(subtitle, str, 'About.subtitle')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["AcceptInvitationRead"]
+__all__ = ["AcceptInvitationRead", "IAcceptInvitationRead"]
+
+
+class IAcceptInvitationRead(IModelData):
+    """The fields of ``AcceptInvitationRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    organization_slug: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AcceptInvitationRead(Model):
+class AcceptInvitationRead(Model, IAcceptInvitationRead):
     """Schema ``AcceptInvitationRead``.
 
     Required: organization_slug.
@@ -34,9 +43,12 @@ class AcceptInvitationRead(Model):
     def __init__(
         self,
         organization_slug: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.organization_slug = organization_slug
+        if args:
+            self._reject_positional(args)
+        self.organization_slug = _check_scalar(organization_slug, str, 'AcceptInvitationRead.organization_slug')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,23 @@ if TYPE_CHECKING:
     from .annotation_conflict_type import AnnotationConflictType
     from .annotation_id import AnnotationId
 
-__all__ = ["AnnotationConflict"]
+__all__ = ["AnnotationConflict", "IAnnotationConflict"]
+
+
+class IAnnotationConflict(IModelData):
+    """The fields of ``AnnotationConflict`` (the official client's interface class)."""
+
+    __slots__ = ()
+    annotation_ids: list[AnnotationId]
+    id: int
+    frame: int
+    type: AnnotationConflictType
+    report_id: int
+    severity: AnnotationConflictSeverity
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AnnotationConflict(Model):
+class AnnotationConflict(Model, IAnnotationConflict):
     """Schema ``AnnotationConflict``.
 
     Required: annotation_ids.
@@ -47,7 +61,7 @@ class AnnotationConflict(Model):
     def __init__(
         self,
         annotation_ids: Sequence[AnnotationId | Mapping[str, Any]],
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         frame: int | UnsetType = UNSET,
         type: AnnotationConflictType | str | UnsetType = UNSET,
@@ -55,15 +69,17 @@ class AnnotationConflict(Model):
         severity: AnnotationConflictSeverity | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.annotation_ids = [_m.AnnotationId.coerce(i0) for i0 in annotation_ids]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'AnnotationConflict.id')
         if not isinstance(frame, UnsetType):
-            self.frame = frame
+            self.frame = _check_scalar(frame, int, 'AnnotationConflict.frame')
         if not isinstance(type, UnsetType):
             self.type = _m.AnnotationConflictType(type)
         if not isinstance(report_id, UnsetType):
-            self.report_id = report_id
+            self.report_id = _check_scalar(report_id, int, 'AnnotationConflict.report_id')
         if not isinstance(severity, UnsetType):
             self.severity = _m.AnnotationConflictSeverity(severity)
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["AnnotationConflictAnnotationType"]
+__all__ = ["AnnotationConflictAnnotationType", "IAnnotationConflictAnnotationType"]
 
 
-class AnnotationConflictAnnotationType(ApiStrEnum):
+class IAnnotationConflictAnnotationType(IModelData):
+    """The value of ``AnnotationConflictAnnotationType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class AnnotationConflictAnnotationType(IAnnotationConflictAnnotationType, ApiStrEnum):
     """Enumeration ``AnnotationConflictAnnotationType``; a value this build does not know is accepted as-is."""
 
     TAG = 'tag'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["AnnotationConflictSeverity"]
+__all__ = ["AnnotationConflictSeverity", "IAnnotationConflictSeverity"]
 
 
-class AnnotationConflictSeverity(ApiStrEnum):
+class IAnnotationConflictSeverity(IModelData):
+    """The value of ``AnnotationConflictSeverity`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class AnnotationConflictSeverity(IAnnotationConflictSeverity, ApiStrEnum):
     """Enumeration ``AnnotationConflictSeverity``; a value this build does not know is accepted as-is."""
 
     WARNING = 'warning'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["AnnotationConflictType"]
+__all__ = ["AnnotationConflictType", "IAnnotationConflictType"]
 
 
-class AnnotationConflictType(ApiStrEnum):
+class IAnnotationConflictType(IModelData):
+    """The value of ``AnnotationConflictType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class AnnotationConflictType(IAnnotationConflictType, ApiStrEnum):
     """Enumeration ``AnnotationConflictType``; a value this build does not know is accepted as-is."""
 
     MISSING_ANNOTATION = 'missing_annotation'

@@ -10,16 +10,24 @@ from attrs import define
 
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
 )
 
 
-__all__ = ["AnnotationFileRequest"]
+__all__ = ["AnnotationFileRequest", "IAnnotationFileRequest"]
+
+
+class IAnnotationFileRequest(IModelData):
+    """The fields of ``AnnotationFileRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    annotation_file: FileInput
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AnnotationFileRequest(Model):
+class AnnotationFileRequest(Model, IAnnotationFileRequest):
     """Schema ``AnnotationFileRequest``.
 
     Required: annotation_file.
@@ -35,8 +43,11 @@ class AnnotationFileRequest(Model):
     def __init__(
         self,
         annotation_file: FileInput,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.annotation_file = annotation_file
         self.additional_properties = self._extra_kwargs(additional_properties)
 

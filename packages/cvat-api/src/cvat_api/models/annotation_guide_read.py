@@ -10,19 +10,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
 
-__all__ = ["AnnotationGuideRead"]
+__all__ = ["AnnotationGuideRead", "IAnnotationGuideRead"]
+
+
+class IAnnotationGuideRead(IModelData):
+    """The fields of ``AnnotationGuideRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    task_id: int | None
+    project_id: int | None
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    markdown: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AnnotationGuideRead(Model):
+class AnnotationGuideRead(Model, IAnnotationGuideRead):
     """Schema ``AnnotationGuideRead``.
 
     No required fields.
@@ -42,7 +56,7 @@ class AnnotationGuideRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         task_id: int | None | UnsetType = UNSET,
         project_id: int | None | UnsetType = UNSET,
@@ -51,18 +65,20 @@ class AnnotationGuideRead(Model):
         markdown: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'AnnotationGuideRead.id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'AnnotationGuideRead.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'AnnotationGuideRead.project_id')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(markdown, UnsetType):
-            self.markdown = markdown
+            self.markdown = _check_scalar(markdown, str, 'AnnotationGuideRead.markdown')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,20 +10,32 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .annotation_conflict_annotation_type import AnnotationConflictAnnotationType
     from .shape_type import ShapeType
 
-__all__ = ["AnnotationId"]
+__all__ = ["AnnotationId", "IAnnotationId"]
+
+
+class IAnnotationId(IModelData):
+    """The fields of ``AnnotationId`` (the official client's interface class)."""
+
+    __slots__ = ()
+    obj_id: int
+    job_id: int
+    type: AnnotationConflictAnnotationType
+    shape_type: ShapeType | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AnnotationId(Model):
+class AnnotationId(Model, IAnnotationId):
     """Schema ``AnnotationId``.
 
     No required fields.
@@ -41,17 +53,19 @@ class AnnotationId(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         obj_id: int | UnsetType = UNSET,
         job_id: int | UnsetType = UNSET,
         type: AnnotationConflictAnnotationType | str | UnsetType = UNSET,
         shape_type: ShapeType | str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(obj_id, UnsetType):
-            self.obj_id = obj_id
+            self.obj_id = _check_scalar(obj_id, int, 'AnnotationId.obj_id')
         if not isinstance(job_id, UnsetType):
-            self.job_id = job_id
+            self.job_id = _check_scalar(job_id, int, 'AnnotationId.job_id')
         if not isinstance(type, UnsetType):
             self.type = _m.AnnotationConflictAnnotationType(type)
         if not isinstance(shape_type, UnsetType):

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -23,11 +25,22 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .basic_user import BasicUser
 
-__all__ = ["AssetRead"]
+__all__ = ["AssetRead", "IAssetRead"]
+
+
+class IAssetRead(IModelData):
+    """The fields of ``AssetRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    filename: str
+    uuid: str
+    created_date: datetime.datetime
+    owner: BasicUser
+    guide_id: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AssetRead(Model):
+class AssetRead(Model, IAssetRead):
     """Schema ``AssetRead``.
 
     Required: filename.
@@ -47,22 +60,24 @@ class AssetRead(Model):
     def __init__(
         self,
         filename: str,
-        *,
+        *args: Any,
         uuid: str | UnsetType = UNSET,
         created_date: datetime.datetime | str | UnsetType = UNSET,
         owner: BasicUser | Mapping[str, Any] | UnsetType = UNSET,
         guide_id: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.filename = filename
+        if args:
+            self._reject_positional(args)
+        self.filename = _check_scalar(filename, str, 'AssetRead.filename')
         if not isinstance(uuid, UnsetType):
-            self.uuid = uuid
+            self.uuid = _check_scalar(uuid, str, 'AssetRead.uuid')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(owner, UnsetType):
             self.owner = _m.BasicUser.coerce(owner)
         if not isinstance(guide_id, UnsetType):
-            self.guide_id = guide_id
+            self.guide_id = _check_scalar(guide_id, int, 'AssetRead.guide_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

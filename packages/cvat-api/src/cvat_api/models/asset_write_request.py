@@ -10,16 +10,26 @@ from attrs import define
 
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["AssetWriteRequest"]
+__all__ = ["AssetWriteRequest", "IAssetWriteRequest"]
+
+
+class IAssetWriteRequest(IModelData):
+    """The fields of ``AssetWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    guide_id: int
+    file: FileInput
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AssetWriteRequest(Model):
+class AssetWriteRequest(Model, IAssetWriteRequest):
     """Schema ``AssetWriteRequest``.
 
     Required: guide_id, file.
@@ -37,9 +47,12 @@ class AssetWriteRequest(Model):
         self,
         guide_id: int,
         file: FileInput,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.guide_id = guide_id
+        if args:
+            self._reject_positional(args)
+        self.guide_id = _check_scalar(guide_id, int, 'AssetWriteRequest.guide_id')
         self.file = file
         self.additional_properties = self._extra_kwargs(additional_properties)
 

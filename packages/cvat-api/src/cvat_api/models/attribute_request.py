@@ -10,20 +10,34 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .input_type_enum import InputTypeEnum
 
-__all__ = ["AttributeRequest"]
+__all__ = ["AttributeRequest", "IAttributeRequest"]
+
+
+class IAttributeRequest(IModelData):
+    """The fields of ``AttributeRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    mutable: bool
+    input_type: InputTypeEnum
+    values: list[str]
+    id: int
+    default_value: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AttributeRequest(Model):
+class AttributeRequest(Model, IAttributeRequest):
     """Schema ``AttributeRequest``.
 
     Required: name, mutable, input_type, values.
@@ -47,19 +61,21 @@ class AttributeRequest(Model):
         mutable: bool,
         input_type: InputTypeEnum | str,
         values: Sequence[str],
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         default_value: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
-        self.mutable = mutable
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'AttributeRequest.name')
+        self.mutable = _check_scalar(mutable, bool, 'AttributeRequest.mutable')
         self.input_type = _m.InputTypeEnum(input_type)
-        self.values = list(values)
+        self.values = [_check_scalar(i0, str, 'AttributeRequest.values') for i0 in values]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'AttributeRequest.id')
         if not isinstance(default_value, UnsetType):
-            self.default_value = default_value
+            self.default_value = _check_scalar(default_value, str, 'AttributeRequest.default_value')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["AttributeVal"]
+__all__ = ["AttributeVal", "IAttributeVal"]
+
+
+class IAttributeVal(IModelData):
+    """The fields of ``AttributeVal`` (the official client's interface class)."""
+
+    __slots__ = ()
+    spec_id: int
+    value: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class AttributeVal(Model):
+class AttributeVal(Model, IAttributeVal):
     """Schema ``AttributeVal``.
 
     Required: spec_id, value.
@@ -36,10 +46,13 @@ class AttributeVal(Model):
         self,
         spec_id: int,
         value: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.spec_id = spec_id
-        self.value = value
+        if args:
+            self._reject_positional(args)
+        self.spec_id = _check_scalar(spec_id, int, 'AttributeVal.spec_id')
+        self.value = _check_scalar(value, str, 'AttributeVal.value')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

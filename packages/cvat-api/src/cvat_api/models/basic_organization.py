@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["BasicOrganization"]
+__all__ = ["BasicOrganization", "IBasicOrganization"]
+
+
+class IBasicOrganization(IModelData):
+    """The fields of ``BasicOrganization`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    slug: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class BasicOrganization(Model):
+class BasicOrganization(Model, IBasicOrganization):
     """Schema ``BasicOrganization``.
 
     No required fields.
@@ -35,15 +45,17 @@ class BasicOrganization(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         slug: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'BasicOrganization.id')
         if not isinstance(slug, UnsetType):
-            self.slug = slug
+            self.slug = _check_scalar(slug, str, 'BasicOrganization.slug')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,18 +9,31 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["BasicUser"]
+__all__ = ["BasicUser", "IBasicUser"]
+
+
+class IBasicUser(IModelData):
+    """The fields of ``BasicUser`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    url: str
+    id: int
+    first_name: str
+    last_name: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class BasicUser(Model):
+class BasicUser(Model, IBasicUser):
     """Schema ``BasicUser``.
 
     Required: username.
@@ -40,22 +53,24 @@ class BasicUser(Model):
     def __init__(
         self,
         username: str,
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
         last_name: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'BasicUser.username')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'BasicUser.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'BasicUser.id')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'BasicUser.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'BasicUser.last_name')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

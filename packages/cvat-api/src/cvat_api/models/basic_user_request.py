@@ -9,18 +9,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["BasicUserRequest"]
+__all__ = ["BasicUserRequest", "IBasicUserRequest"]
+
+
+class IBasicUserRequest(IModelData):
+    """The fields of ``BasicUserRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    first_name: str
+    last_name: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class BasicUserRequest(Model):
+class BasicUserRequest(Model, IBasicUserRequest):
     """Schema ``BasicUserRequest``.
 
     Required: username.
@@ -38,16 +49,18 @@ class BasicUserRequest(Model):
     def __init__(
         self,
         username: str,
-        *,
+        *args: Any,
         first_name: str | UnsetType = UNSET,
         last_name: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'BasicUserRequest.username')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'BasicUserRequest.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'BasicUserRequest.last_name')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ChunkType"]
+__all__ = ["ChunkType", "IChunkType"]
 
 
-class ChunkType(ApiStrEnum):
+class IChunkType(IModelData):
+    """The value of ``ChunkType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ChunkType(IChunkType, ApiStrEnum):
     """Enumeration ``ChunkType``; a value this build does not know is accepted as-is."""
 
     VIDEO = 'video'

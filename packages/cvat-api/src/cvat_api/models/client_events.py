@@ -11,6 +11,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
@@ -23,11 +24,19 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .event import Event
 
-__all__ = ["ClientEvents"]
+__all__ = ["ClientEvents", "IClientEvents"]
+
+
+class IClientEvents(IModelData):
+    """The fields of ``ClientEvents`` (the official client's interface class)."""
+
+    __slots__ = ()
+    timestamp: datetime.datetime
+    events: list[Event]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ClientEvents(Model):
+class ClientEvents(Model, IClientEvents):
     """Schema ``ClientEvents``.
 
     Required: timestamp.
@@ -44,10 +53,12 @@ class ClientEvents(Model):
     def __init__(
         self,
         timestamp: datetime.datetime | str,
-        *,
+        *args: Any,
         events: Sequence[Event | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.timestamp = _parse_datetime(timestamp)
         if not isinstance(events, UnsetType):
             self.events = [_m.Event.coerce(i0) for i0 in events]

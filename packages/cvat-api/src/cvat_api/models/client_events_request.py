@@ -11,6 +11,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
@@ -23,11 +24,20 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .event_request import EventRequest
 
-__all__ = ["ClientEventsRequest"]
+__all__ = ["ClientEventsRequest", "IClientEventsRequest"]
+
+
+class IClientEventsRequest(IModelData):
+    """The fields of ``ClientEventsRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    timestamp: datetime.datetime
+    events: list[EventRequest]
+    previous_event: EventRequest | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ClientEventsRequest(Model):
+class ClientEventsRequest(Model, IClientEventsRequest):
     """Schema ``ClientEventsRequest``.
 
     Required: timestamp.
@@ -45,11 +55,13 @@ class ClientEventsRequest(Model):
     def __init__(
         self,
         timestamp: datetime.datetime | str,
-        *,
+        *args: Any,
         events: Sequence[EventRequest | Mapping[str, Any]] | UnsetType = UNSET,
         previous_event: EventRequest | Mapping[str, Any] | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.timestamp = _parse_datetime(timestamp)
         if not isinstance(events, UnsetType):
             self.events = [_m.EventRequest.coerce(i0) for i0 in events]

@@ -10,21 +10,31 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .file_info import FileInfo
 
-__all__ = ["CloudStorageContent"]
+__all__ = ["CloudStorageContent", "ICloudStorageContent"]
+
+
+class ICloudStorageContent(IModelData):
+    """The fields of ``CloudStorageContent`` (the official client's interface class)."""
+
+    __slots__ = ()
+    content: list[FileInfo]
+    next: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CloudStorageContent(Model):
+class CloudStorageContent(Model, ICloudStorageContent):
     """Schema ``CloudStorageContent``.
 
     Required: content.
@@ -41,13 +51,15 @@ class CloudStorageContent(Model):
     def __init__(
         self,
         content: Sequence[FileInfo | Mapping[str, Any]],
-        *,
+        *args: Any,
         next: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.content = [_m.FileInfo.coerce(i0) for i0 in content]
         if not isinstance(next, UnsetType):
-            self.next = next
+            self.next = None if next is None else _check_scalar(next, str, 'CloudStorageContent.next')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

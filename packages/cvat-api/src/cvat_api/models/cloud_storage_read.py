@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -25,11 +27,29 @@ if TYPE_CHECKING:
     from .credentials_type_enum import CredentialsTypeEnum
     from .provider_type_enum import ProviderTypeEnum
 
-__all__ = ["CloudStorageRead"]
+__all__ = ["CloudStorageRead", "ICloudStorageRead"]
+
+
+class ICloudStorageRead(IModelData):
+    """The fields of ``CloudStorageRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    provider_type: ProviderTypeEnum
+    resource: str
+    display_name: str
+    credentials_type: CredentialsTypeEnum
+    id: int
+    owner: BasicUser | None
+    manifests: list[str]
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    specific_attributes: str
+    description: str
+    organization: int | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CloudStorageRead(Model):
+class CloudStorageRead(Model, ICloudStorageRead):
     """Schema ``CloudStorageRead``.
 
     Required: provider_type, resource, display_name, credentials_type.
@@ -59,7 +79,7 @@ class CloudStorageRead(Model):
         resource: str,
         display_name: str,
         credentials_type: CredentialsTypeEnum | str,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         owner: BasicUser | Mapping[str, Any] | None | UnsetType = UNSET,
         manifests: Sequence[str] | UnsetType = UNSET,
@@ -70,26 +90,28 @@ class CloudStorageRead(Model):
         organization: int | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.provider_type = _m.ProviderTypeEnum(provider_type)
-        self.resource = resource
-        self.display_name = display_name
+        self.resource = _check_scalar(resource, str, 'CloudStorageRead.resource')
+        self.display_name = _check_scalar(display_name, str, 'CloudStorageRead.display_name')
         self.credentials_type = _m.CredentialsTypeEnum(credentials_type)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'CloudStorageRead.id')
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(manifests, UnsetType):
-            self.manifests = list(manifests)
+            self.manifests = [_check_scalar(i0, str, 'CloudStorageRead.manifests') for i0 in manifests]
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(specific_attributes, UnsetType):
-            self.specific_attributes = specific_attributes
+            self.specific_attributes = _check_scalar(specific_attributes, str, 'CloudStorageRead.specific_attributes')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'CloudStorageRead.description')
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = None if organization is None else _check_scalar(organization, int, 'CloudStorageRead.organization')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,10 +11,12 @@ from attrs import define
 from .. import models as _m
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -23,11 +25,31 @@ if TYPE_CHECKING:
     from .credentials_type_enum import CredentialsTypeEnum
     from .provider_type_enum import ProviderTypeEnum
 
-__all__ = ["CloudStorageWriteRequest"]
+__all__ = ["CloudStorageWriteRequest", "ICloudStorageWriteRequest"]
+
+
+class ICloudStorageWriteRequest(IModelData):
+    """The fields of ``CloudStorageWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    provider_type: ProviderTypeEnum
+    resource: str
+    display_name: str
+    credentials_type: CredentialsTypeEnum
+    owner: BasicUserRequest
+    session_token: str
+    account_name: str
+    key: str
+    secret_key: str
+    connection_string: str
+    key_file: FileInput
+    specific_attributes: str
+    description: str
+    manifests: list[str]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CloudStorageWriteRequest(Model):
+class CloudStorageWriteRequest(Model, ICloudStorageWriteRequest):
     """Schema ``CloudStorageWriteRequest``.
 
     Required: provider_type, resource, display_name, credentials_type.
@@ -59,7 +81,7 @@ class CloudStorageWriteRequest(Model):
         resource: str,
         display_name: str,
         credentials_type: CredentialsTypeEnum | str,
-        *,
+        *args: Any,
         owner: BasicUserRequest | Mapping[str, Any] | UnsetType = UNSET,
         session_token: str | UnsetType = UNSET,
         account_name: str | UnsetType = UNSET,
@@ -72,30 +94,32 @@ class CloudStorageWriteRequest(Model):
         manifests: Sequence[str] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.provider_type = _m.ProviderTypeEnum(provider_type)
-        self.resource = resource
-        self.display_name = display_name
+        self.resource = _check_scalar(resource, str, 'CloudStorageWriteRequest.resource')
+        self.display_name = _check_scalar(display_name, str, 'CloudStorageWriteRequest.display_name')
         self.credentials_type = _m.CredentialsTypeEnum(credentials_type)
         if not isinstance(owner, UnsetType):
             self.owner = _m.BasicUserRequest.coerce(owner)
         if not isinstance(session_token, UnsetType):
-            self.session_token = session_token
+            self.session_token = _check_scalar(session_token, str, 'CloudStorageWriteRequest.session_token')
         if not isinstance(account_name, UnsetType):
-            self.account_name = account_name
+            self.account_name = _check_scalar(account_name, str, 'CloudStorageWriteRequest.account_name')
         if not isinstance(key, UnsetType):
-            self.key = key
+            self.key = _check_scalar(key, str, 'CloudStorageWriteRequest.key')
         if not isinstance(secret_key, UnsetType):
-            self.secret_key = secret_key
+            self.secret_key = _check_scalar(secret_key, str, 'CloudStorageWriteRequest.secret_key')
         if not isinstance(connection_string, UnsetType):
-            self.connection_string = connection_string
+            self.connection_string = _check_scalar(connection_string, str, 'CloudStorageWriteRequest.connection_string')
         if not isinstance(key_file, UnsetType):
             self.key_file = key_file
         if not isinstance(specific_attributes, UnsetType):
-            self.specific_attributes = specific_attributes
+            self.specific_attributes = _check_scalar(specific_attributes, str, 'CloudStorageWriteRequest.specific_attributes')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'CloudStorageWriteRequest.description')
         if not isinstance(manifests, UnsetType):
-            self.manifests = list(manifests)
+            self.manifests = [_check_scalar(i0, str, 'CloudStorageWriteRequest.manifests') for i0 in manifests]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

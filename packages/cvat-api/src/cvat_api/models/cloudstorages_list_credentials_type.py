@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["CloudstoragesListCredentialsType"]
+__all__ = ["CloudstoragesListCredentialsType", "ICloudstoragesListCredentialsType"]
 
 
-class CloudstoragesListCredentialsType(ApiStrEnum):
+class ICloudstoragesListCredentialsType(IModelData):
+    """The value of ``CloudstoragesListCredentialsType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class CloudstoragesListCredentialsType(ICloudstoragesListCredentialsType, ApiStrEnum):
     """Enumeration ``CloudstoragesListCredentialsType``; a value this build does not know is accepted as-is."""
 
     KEY_SECRET_KEY_PAIR = 'KEY_SECRET_KEY_PAIR'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["CloudstoragesListProviderType"]
+__all__ = ["CloudstoragesListProviderType", "ICloudstoragesListProviderType"]
 
 
-class CloudstoragesListProviderType(ApiStrEnum):
+class ICloudstoragesListProviderType(IModelData):
+    """The value of ``CloudstoragesListProviderType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class CloudstoragesListProviderType(ICloudstoragesListProviderType, ApiStrEnum):
     """Enumeration ``CloudstoragesListProviderType``; a value this build does not know is accepted as-is."""
 
     AWS_S3_BUCKET = 'AWS_S3_BUCKET'

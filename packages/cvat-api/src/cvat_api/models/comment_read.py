@@ -11,9 +11,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -22,11 +24,23 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .basic_user import BasicUser
 
-__all__ = ["CommentRead"]
+__all__ = ["CommentRead", "ICommentRead"]
+
+
+class ICommentRead(IModelData):
+    """The fields of ``CommentRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    issue: int
+    owner: BasicUser | None
+    message: str
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CommentRead(Model):
+class CommentRead(Model, ICommentRead):
     """Schema ``CommentRead``.
 
     No required fields.
@@ -46,7 +60,7 @@ class CommentRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         issue: int | UnsetType = UNSET,
         owner: BasicUser | Mapping[str, Any] | None | UnsetType = UNSET,
@@ -55,14 +69,16 @@ class CommentRead(Model):
         updated_date: datetime.datetime | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'CommentRead.id')
         if not isinstance(issue, UnsetType):
-            self.issue = issue
+            self.issue = _check_scalar(issue, int, 'CommentRead.issue')
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(message, UnsetType):
-            self.message = message
+            self.message = _check_scalar(message, str, 'CommentRead.message')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):

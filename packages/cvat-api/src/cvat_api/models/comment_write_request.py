@@ -9,18 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["CommentWriteRequest"]
+__all__ = ["CommentWriteRequest", "ICommentWriteRequest"]
+
+
+class ICommentWriteRequest(IModelData):
+    """The fields of ``CommentWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    issue: int
+    message: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CommentWriteRequest(Model):
+class CommentWriteRequest(Model, ICommentWriteRequest):
     """Schema ``CommentWriteRequest``.
 
     Required: issue.
@@ -37,13 +47,15 @@ class CommentWriteRequest(Model):
     def __init__(
         self,
         issue: int,
-        *,
+        *args: Any,
         message: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.issue = issue
+        if args:
+            self._reject_positional(args)
+        self.issue = _check_scalar(issue, int, 'CommentWriteRequest.issue')
         if not isinstance(message, UnsetType):
-            self.message = message
+            self.message = _check_scalar(message, str, 'CommentWriteRequest.message')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["CommentsSummary"]
+__all__ = ["CommentsSummary", "ICommentsSummary"]
+
+
+class ICommentsSummary(IModelData):
+    """The fields of ``CommentsSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    count: int
+    url: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class CommentsSummary(Model):
+class CommentsSummary(Model, ICommentsSummary):
     """Schema ``CommentsSummary``.
 
     No required fields.
@@ -35,15 +45,17 @@ class CommentsSummary(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         count: int | UnsetType = UNSET,
         url: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(count, UnsetType):
-            self.count = count
+            self.count = _check_scalar(count, int, 'CommentsSummary.count')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'CommentsSummary.url')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

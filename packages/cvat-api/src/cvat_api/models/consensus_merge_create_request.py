@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["ConsensusMergeCreateRequest"]
+__all__ = ["ConsensusMergeCreateRequest", "IConsensusMergeCreateRequest"]
+
+
+class IConsensusMergeCreateRequest(IModelData):
+    """The fields of ``ConsensusMergeCreateRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    task_id: int
+    job_id: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ConsensusMergeCreateRequest(Model):
+class ConsensusMergeCreateRequest(Model, IConsensusMergeCreateRequest):
     """Schema ``ConsensusMergeCreateRequest``.
 
     No required fields.
@@ -35,15 +45,17 @@ class ConsensusMergeCreateRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         task_id: int | UnsetType = UNSET,
         job_id: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = _check_scalar(task_id, int, 'ConsensusMergeCreateRequest.task_id')
         if not isinstance(job_id, UnsetType):
-            self.job_id = job_id
+            self.job_id = _check_scalar(job_id, int, 'ConsensusMergeCreateRequest.job_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

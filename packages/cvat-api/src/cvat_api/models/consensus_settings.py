@@ -9,17 +9,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["ConsensusSettings"]
+__all__ = ["ConsensusSettings", "IConsensusSettings"]
+
+
+class IConsensusSettings(IModelData):
+    """The fields of ``ConsensusSettings`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    task_id: int
+    iou_threshold: float
+    quorum: float
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ConsensusSettings(Model):
+class ConsensusSettings(Model, IConsensusSettings):
     """Schema ``ConsensusSettings``.
 
     No required fields.
@@ -37,21 +49,23 @@ class ConsensusSettings(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         task_id: int | UnsetType = UNSET,
         iou_threshold: float | UnsetType = UNSET,
         quorum: float | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'ConsensusSettings.id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = _check_scalar(task_id, int, 'ConsensusSettings.task_id')
         if not isinstance(iou_threshold, UnsetType):
-            self.iou_threshold = iou_threshold
+            self.iou_threshold = _check_scalar(iou_threshold, float, 'ConsensusSettings.iou_threshold')
         if not isinstance(quorum, UnsetType):
-            self.quorum = quorum
+            self.quorum = _check_scalar(quorum, float, 'ConsensusSettings.quorum')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

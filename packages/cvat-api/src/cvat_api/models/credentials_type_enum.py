@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["CredentialsTypeEnum"]
+__all__ = ["CredentialsTypeEnum", "ICredentialsTypeEnum"]
 
 
-class CredentialsTypeEnum(ApiStrEnum):
+class ICredentialsTypeEnum(IModelData):
+    """The value of ``CredentialsTypeEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class CredentialsTypeEnum(ICredentialsTypeEnum, ApiStrEnum):
     """Enumeration ``CredentialsTypeEnum``; a value this build does not know is accepted as-is."""
 
     KEY_SECRET_KEY_PAIR = 'KEY_SECRET_KEY_PAIR'

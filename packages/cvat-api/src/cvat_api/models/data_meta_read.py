@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -23,11 +25,27 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .frame_meta import FrameMeta
 
-__all__ = ["DataMetaRead"]
+__all__ = ["DataMetaRead", "IDataMetaRead"]
+
+
+class IDataMetaRead(IModelData):
+    """The fields of ``DataMetaRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    chunks_updated_date: datetime.datetime
+    image_quality: int
+    frames: list[FrameMeta] | None
+    deleted_frames: list[int]
+    chunk_size: int | None
+    size: int
+    start_frame: int
+    stop_frame: int
+    frame_filter: str
+    included_frames: list[int] | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class DataMetaRead(Model):
+class DataMetaRead(Model, IDataMetaRead):
     """Schema ``DataMetaRead``.
 
     Required: chunks_updated_date, image_quality, frames, deleted_frames.
@@ -57,7 +75,7 @@ class DataMetaRead(Model):
         image_quality: int,
         frames: Sequence[FrameMeta | Mapping[str, Any]] | None,
         deleted_frames: Sequence[int],
-        *,
+        *args: Any,
         chunk_size: int | None | UnsetType = UNSET,
         size: int | UnsetType = UNSET,
         start_frame: int | UnsetType = UNSET,
@@ -66,22 +84,24 @@ class DataMetaRead(Model):
         included_frames: Sequence[int] | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.chunks_updated_date = _parse_datetime(chunks_updated_date)
-        self.image_quality = image_quality
+        self.image_quality = _check_scalar(image_quality, int, 'DataMetaRead.image_quality')
         self.frames = None if frames is None else [_m.FrameMeta.coerce(i0) for i0 in frames]
-        self.deleted_frames = list(deleted_frames)
+        self.deleted_frames = [_check_scalar(i0, int, 'DataMetaRead.deleted_frames') for i0 in deleted_frames]
         if not isinstance(chunk_size, UnsetType):
-            self.chunk_size = chunk_size
+            self.chunk_size = None if chunk_size is None else _check_scalar(chunk_size, int, 'DataMetaRead.chunk_size')
         if not isinstance(size, UnsetType):
-            self.size = size
+            self.size = _check_scalar(size, int, 'DataMetaRead.size')
         if not isinstance(start_frame, UnsetType):
-            self.start_frame = start_frame
+            self.start_frame = _check_scalar(start_frame, int, 'DataMetaRead.start_frame')
         if not isinstance(stop_frame, UnsetType):
-            self.stop_frame = stop_frame
+            self.stop_frame = _check_scalar(stop_frame, int, 'DataMetaRead.stop_frame')
         if not isinstance(frame_filter, UnsetType):
-            self.frame_filter = frame_filter
+            self.frame_filter = _check_scalar(frame_filter, str, 'DataMetaRead.frame_filter')
         if not isinstance(included_frames, UnsetType):
-            self.included_frames = None if included_frames is None else list(included_frames)
+            self.included_frames = None if included_frames is None else [_check_scalar(i0, int, 'DataMetaRead.included_frames') for i0 in included_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,9 +11,11 @@ from attrs import define
 from .. import models as _m
 from .._runtime.model import (
     FileInput,
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -23,11 +25,37 @@ if TYPE_CHECKING:
     from .storage_type import StorageType
     from .validation_params_request import ValidationParamsRequest
 
-__all__ = ["DataRequest"]
+__all__ = ["DataRequest", "IDataRequest"]
+
+
+class IDataRequest(IModelData):
+    """The fields of ``DataRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    image_quality: int
+    chunk_size: int | None
+    start_frame: int
+    stop_frame: int
+    frame_filter: str
+    client_files: list[FileInput]
+    server_files: list[str]
+    remote_files: list[str]
+    use_zip_chunks: bool
+    server_files_exclude: list[str]
+    cloud_storage_id: int | None
+    use_cache: bool
+    copy_data: bool
+    storage_method: StorageMethod
+    storage: StorageType
+    sorting_method: SortingMethod
+    filename_pattern: str | None
+    job_file_mapping: list[list[str]]
+    upload_file_order: list[str]
+    validation_params: ValidationParamsRequest | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class DataRequest(Model):
+class DataRequest(Model, IDataRequest):
     """Schema ``DataRequest``.
 
     Required: image_quality.
@@ -64,7 +92,7 @@ class DataRequest(Model):
     def __init__(
         self,
         image_quality: int,
-        *,
+        *args: Any,
         chunk_size: int | None | UnsetType = UNSET,
         start_frame: int | UnsetType = UNSET,
         stop_frame: int | UnsetType = UNSET,
@@ -86,31 +114,33 @@ class DataRequest(Model):
         validation_params: ValidationParamsRequest | Mapping[str, Any] | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.image_quality = image_quality
+        if args:
+            self._reject_positional(args)
+        self.image_quality = _check_scalar(image_quality, int, 'DataRequest.image_quality')
         if not isinstance(chunk_size, UnsetType):
-            self.chunk_size = chunk_size
+            self.chunk_size = None if chunk_size is None else _check_scalar(chunk_size, int, 'DataRequest.chunk_size')
         if not isinstance(start_frame, UnsetType):
-            self.start_frame = start_frame
+            self.start_frame = _check_scalar(start_frame, int, 'DataRequest.start_frame')
         if not isinstance(stop_frame, UnsetType):
-            self.stop_frame = stop_frame
+            self.stop_frame = _check_scalar(stop_frame, int, 'DataRequest.stop_frame')
         if not isinstance(frame_filter, UnsetType):
-            self.frame_filter = frame_filter
+            self.frame_filter = _check_scalar(frame_filter, str, 'DataRequest.frame_filter')
         if not isinstance(client_files, UnsetType):
             self.client_files = list(client_files)
         if not isinstance(server_files, UnsetType):
-            self.server_files = list(server_files)
+            self.server_files = [_check_scalar(i0, str, 'DataRequest.server_files') for i0 in server_files]
         if not isinstance(remote_files, UnsetType):
-            self.remote_files = list(remote_files)
+            self.remote_files = [_check_scalar(i0, str, 'DataRequest.remote_files') for i0 in remote_files]
         if not isinstance(use_zip_chunks, UnsetType):
-            self.use_zip_chunks = use_zip_chunks
+            self.use_zip_chunks = _check_scalar(use_zip_chunks, bool, 'DataRequest.use_zip_chunks')
         if not isinstance(server_files_exclude, UnsetType):
-            self.server_files_exclude = list(server_files_exclude)
+            self.server_files_exclude = [_check_scalar(i0, str, 'DataRequest.server_files_exclude') for i0 in server_files_exclude]
         if not isinstance(cloud_storage_id, UnsetType):
-            self.cloud_storage_id = cloud_storage_id
+            self.cloud_storage_id = None if cloud_storage_id is None else _check_scalar(cloud_storage_id, int, 'DataRequest.cloud_storage_id')
         if not isinstance(use_cache, UnsetType):
-            self.use_cache = use_cache
+            self.use_cache = _check_scalar(use_cache, bool, 'DataRequest.use_cache')
         if not isinstance(copy_data, UnsetType):
-            self.copy_data = copy_data
+            self.copy_data = _check_scalar(copy_data, bool, 'DataRequest.copy_data')
         if not isinstance(storage_method, UnsetType):
             self.storage_method = _m.StorageMethod(storage_method)
         if not isinstance(storage, UnsetType):
@@ -118,11 +148,11 @@ class DataRequest(Model):
         if not isinstance(sorting_method, UnsetType):
             self.sorting_method = _m.SortingMethod(sorting_method)
         if not isinstance(filename_pattern, UnsetType):
-            self.filename_pattern = filename_pattern
+            self.filename_pattern = None if filename_pattern is None else _check_scalar(filename_pattern, str, 'DataRequest.filename_pattern')
         if not isinstance(job_file_mapping, UnsetType):
-            self.job_file_mapping = [list(i0) for i0 in job_file_mapping]
+            self.job_file_mapping = [[_check_scalar(i1, str, 'DataRequest.job_file_mapping') for i1 in i0] for i0 in job_file_mapping]
         if not isinstance(upload_file_order, UnsetType):
-            self.upload_file_order = list(upload_file_order)
+            self.upload_file_order = [_check_scalar(i0, str, 'DataRequest.upload_file_order') for i0 in upload_file_order]
         if not isinstance(validation_params, UnsetType):
             self.validation_params = None if validation_params is None else _m.ValidationParamsRequest.coerce(validation_params)
         self.additional_properties = self._extra_kwargs(additional_properties)

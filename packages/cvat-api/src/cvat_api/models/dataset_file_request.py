@@ -10,16 +10,24 @@ from attrs import define
 
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
 )
 
 
-__all__ = ["DatasetFileRequest"]
+__all__ = ["DatasetFileRequest", "IDatasetFileRequest"]
+
+
+class IDatasetFileRequest(IModelData):
+    """The fields of ``DatasetFileRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    dataset_file: FileInput
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class DatasetFileRequest(Model):
+class DatasetFileRequest(Model, IDatasetFileRequest):
     """Schema ``DatasetFileRequest``.
 
     Required: dataset_file.
@@ -35,8 +43,11 @@ class DatasetFileRequest(Model):
     def __init__(
         self,
         dataset_file: FileInput,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.dataset_file = dataset_file
         self.additional_properties = self._extra_kwargs(additional_properties)
 

@@ -9,16 +9,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["DatasetFormat"]
+__all__ = ["DatasetFormat", "IDatasetFormat"]
+
+
+class IDatasetFormat(IModelData):
+    """The fields of ``DatasetFormat`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    ext: str
+    version: str
+    enabled: bool
+    dimension: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class DatasetFormat(Model):
+class DatasetFormat(Model, IDatasetFormat):
     """Schema ``DatasetFormat``.
 
     Required: name, ext, version, enabled, dimension.
@@ -42,13 +55,16 @@ class DatasetFormat(Model):
         version: str,
         enabled: bool,
         dimension: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
-        self.ext = ext
-        self.version = version
-        self.enabled = enabled
-        self.dimension = dimension
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'DatasetFormat.name')
+        self.ext = _check_scalar(ext, str, 'DatasetFormat.ext')
+        self.version = _check_scalar(version, str, 'DatasetFormat.version')
+        self.enabled = _check_scalar(enabled, bool, 'DatasetFormat.enabled')
+        self.dimension = _check_scalar(dimension, str, 'DatasetFormat.dimension')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,6 +10,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     dump_model as _dump_model,
@@ -18,11 +19,19 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .dataset_format import DatasetFormat
 
-__all__ = ["DatasetFormats"]
+__all__ = ["DatasetFormats", "IDatasetFormats"]
+
+
+class IDatasetFormats(IModelData):
+    """The fields of ``DatasetFormats`` (the official client's interface class)."""
+
+    __slots__ = ()
+    importers: list[DatasetFormat]
+    exporters: list[DatasetFormat]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class DatasetFormats(Model):
+class DatasetFormats(Model, IDatasetFormats):
     """Schema ``DatasetFormats``.
 
     Required: importers, exporters.
@@ -40,8 +49,11 @@ class DatasetFormats(Model):
         self,
         importers: Sequence[DatasetFormat | Mapping[str, Any]],
         exporters: Sequence[DatasetFormat | Mapping[str, Any]],
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.importers = [_m.DatasetFormat.coerce(i0) for i0 in importers]
         self.exporters = [_m.DatasetFormat.coerce(i0) for i0 in exporters]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,20 +10,45 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
 
-__all__ = ["EventRequest"]
+__all__ = ["EventRequest", "IEventRequest"]
+
+
+class IEventRequest(IModelData):
+    """The fields of ``EventRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    scope: str
+    timestamp: datetime.datetime
+    obj_name: str | None
+    obj_id: int | None
+    obj_val: str | None
+    source: str | None
+    count: int | None
+    duration: int
+    project_id: int | None
+    task_id: int | None
+    job_id: int | None
+    user_id: int | None
+    user_name: str | None
+    user_email: str | None
+    org_id: int | None
+    org_slug: str | None
+    payload: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class EventRequest(Model):
+class EventRequest(Model, IEventRequest):
     """Schema ``EventRequest``.
 
     Required: scope, timestamp.
@@ -56,7 +81,7 @@ class EventRequest(Model):
         self,
         scope: str,
         timestamp: datetime.datetime | str,
-        *,
+        *args: Any,
         obj_name: str | None | UnsetType = UNSET,
         obj_id: int | None | UnsetType = UNSET,
         obj_val: str | None | UnsetType = UNSET,
@@ -74,38 +99,40 @@ class EventRequest(Model):
         payload: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.scope = scope
+        if args:
+            self._reject_positional(args)
+        self.scope = _check_scalar(scope, str, 'EventRequest.scope')
         self.timestamp = _parse_datetime(timestamp)
         if not isinstance(obj_name, UnsetType):
-            self.obj_name = obj_name
+            self.obj_name = None if obj_name is None else _check_scalar(obj_name, str, 'EventRequest.obj_name')
         if not isinstance(obj_id, UnsetType):
-            self.obj_id = obj_id
+            self.obj_id = None if obj_id is None else _check_scalar(obj_id, int, 'EventRequest.obj_id')
         if not isinstance(obj_val, UnsetType):
-            self.obj_val = obj_val
+            self.obj_val = None if obj_val is None else _check_scalar(obj_val, str, 'EventRequest.obj_val')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = None if source is None else _check_scalar(source, str, 'EventRequest.source')
         if not isinstance(count, UnsetType):
-            self.count = count
+            self.count = None if count is None else _check_scalar(count, int, 'EventRequest.count')
         if not isinstance(duration, UnsetType):
-            self.duration = duration
+            self.duration = _check_scalar(duration, int, 'EventRequest.duration')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'EventRequest.project_id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'EventRequest.task_id')
         if not isinstance(job_id, UnsetType):
-            self.job_id = job_id
+            self.job_id = None if job_id is None else _check_scalar(job_id, int, 'EventRequest.job_id')
         if not isinstance(user_id, UnsetType):
-            self.user_id = user_id
+            self.user_id = None if user_id is None else _check_scalar(user_id, int, 'EventRequest.user_id')
         if not isinstance(user_name, UnsetType):
-            self.user_name = user_name
+            self.user_name = None if user_name is None else _check_scalar(user_name, str, 'EventRequest.user_name')
         if not isinstance(user_email, UnsetType):
-            self.user_email = user_email
+            self.user_email = None if user_email is None else _check_scalar(user_email, str, 'EventRequest.user_email')
         if not isinstance(org_id, UnsetType):
-            self.org_id = org_id
+            self.org_id = None if org_id is None else _check_scalar(org_id, int, 'EventRequest.org_id')
         if not isinstance(org_slug, UnsetType):
-            self.org_slug = org_slug
+            self.org_slug = None if org_slug is None else _check_scalar(org_slug, str, 'EventRequest.org_slug')
         if not isinstance(payload, UnsetType):
-            self.payload = payload
+            self.payload = None if payload is None else _check_scalar(payload, str, 'EventRequest.payload')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

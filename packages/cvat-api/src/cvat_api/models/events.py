@@ -10,6 +10,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
 )
@@ -18,11 +19,19 @@ if TYPE_CHECKING:
     from .events_enum import EventsEnum
     from .webhook_type import WebhookType
 
-__all__ = ["Events"]
+__all__ = ["Events", "IEvents"]
+
+
+class IEvents(IModelData):
+    """The fields of ``Events`` (the official client's interface class)."""
+
+    __slots__ = ()
+    webhook_type: WebhookType
+    events: list[EventsEnum]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Events(Model):
+class Events(Model, IEvents):
     """Schema ``Events``.
 
     Required: webhook_type, events.
@@ -40,8 +49,11 @@ class Events(Model):
         self,
         webhook_type: WebhookType | str,
         events: Sequence[EventsEnum | str],
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.webhook_type = _m.WebhookType(webhook_type)
         self.events = [_m.EventsEnum(i0) for i0 in events]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["EventsCreateExportLocation"]
+__all__ = ["EventsCreateExportLocation", "IEventsCreateExportLocation"]
 
 
-class EventsCreateExportLocation(ApiStrEnum):
+class IEventsCreateExportLocation(IModelData):
+    """The value of ``EventsCreateExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class EventsCreateExportLocation(IEventsCreateExportLocation, ApiStrEnum):
     """Enumeration ``EventsCreateExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

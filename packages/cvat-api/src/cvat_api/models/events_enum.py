@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["EventsEnum"]
+__all__ = ["EventsEnum", "IEventsEnum"]
 
 
-class EventsEnum(ApiStrEnum):
+class IEventsEnum(IModelData):
+    """The value of ``EventsEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class EventsEnum(IEventsEnum, ApiStrEnum):
     """Enumeration ``EventsEnum``; a value this build does not know is accepted as-is."""
 
     CREATECOMMENT = 'create:comment'

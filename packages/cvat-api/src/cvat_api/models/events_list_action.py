@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["EventsListAction"]
+__all__ = ["EventsListAction", "IEventsListAction"]
 
 
-class EventsListAction(ApiStrEnum):
+class IEventsListAction(IModelData):
+    """The value of ``EventsListAction`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class EventsListAction(IEventsListAction, ApiStrEnum):
     """Enumeration ``EventsListAction``; a value this build does not know is accepted as-is."""
 
     DOWNLOAD = 'download'

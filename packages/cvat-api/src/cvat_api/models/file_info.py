@@ -10,18 +10,29 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .file_info_type_enum import FileInfoTypeEnum
 
-__all__ = ["FileInfo"]
+__all__ = ["FileInfo", "IFileInfo"]
+
+
+class IFileInfo(IModelData):
+    """The fields of ``FileInfo`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    type: FileInfoTypeEnum
+    mime_type: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FileInfo(Model):
+class FileInfo(Model, IFileInfo):
     """Schema ``FileInfo``.
 
     Required: name, type, mime_type.
@@ -41,11 +52,14 @@ class FileInfo(Model):
         name: str,
         type: FileInfoTypeEnum | str,
         mime_type: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'FileInfo.name')
         self.type = _m.FileInfoTypeEnum(type)
-        self.mime_type = mime_type
+        self.mime_type = _check_scalar(mime_type, str, 'FileInfo.mime_type')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["FileInfoTypeEnum"]
+__all__ = ["FileInfoTypeEnum", "IFileInfoTypeEnum"]
 
 
-class FileInfoTypeEnum(ApiStrEnum):
+class IFileInfoTypeEnum(IModelData):
+    """The value of ``FileInfoTypeEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class FileInfoTypeEnum(IFileInfoTypeEnum, ApiStrEnum):
     """Enumeration ``FileInfoTypeEnum``; a value this build does not know is accepted as-is."""
 
     REG = 'REG'

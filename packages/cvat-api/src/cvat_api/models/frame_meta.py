@@ -9,18 +9,31 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["FrameMeta"]
+__all__ = ["FrameMeta", "IFrameMeta"]
+
+
+class IFrameMeta(IModelData):
+    """The fields of ``FrameMeta`` (the official client's interface class)."""
+
+    __slots__ = ()
+    width: int
+    height: int
+    name: str
+    related_files: int
+    has_related_context: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FrameMeta(Model):
+class FrameMeta(Model, IFrameMeta):
     """Schema ``FrameMeta``.
 
     Required: width, height, name, related_files.
@@ -45,16 +58,18 @@ class FrameMeta(Model):
         height: int,
         name: str,
         related_files: int,
-        *,
+        *args: Any,
         has_related_context: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.width = width
-        self.height = height
-        self.name = name
-        self.related_files = related_files
+        if args:
+            self._reject_positional(args)
+        self.width = _check_scalar(width, int, 'FrameMeta.width')
+        self.height = _check_scalar(height, int, 'FrameMeta.height')
+        self.name = _check_scalar(name, str, 'FrameMeta.name')
+        self.related_files = _check_scalar(related_files, int, 'FrameMeta.related_files')
         if not isinstance(has_related_context, UnsetType):
-            self.has_related_context = has_related_context
+            self.has_related_context = _check_scalar(has_related_context, bool, 'FrameMeta.has_related_context')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

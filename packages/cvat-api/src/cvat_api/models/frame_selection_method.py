@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["FrameSelectionMethod"]
+__all__ = ["FrameSelectionMethod", "IFrameSelectionMethod"]
 
 
-class FrameSelectionMethod(ApiStrEnum):
+class IFrameSelectionMethod(IModelData):
+    """The value of ``FrameSelectionMethod`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class FrameSelectionMethod(IFrameSelectionMethod, ApiStrEnum):
     """Enumeration ``FrameSelectionMethod``; a value this build does not know is accepted as-is."""
 
     RANDOM_UNIFORM = 'random_uniform'

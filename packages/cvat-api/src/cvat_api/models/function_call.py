@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -23,11 +25,25 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .function_call_params import FunctionCallParams
 
-__all__ = ["FunctionCall"]
+__all__ = ["FunctionCall", "IFunctionCall"]
+
+
+class IFunctionCall(IModelData):
+    """The fields of ``FunctionCall`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: str
+    function: FunctionCallParams
+    status: str | None
+    enqueued: datetime.datetime | None
+    started: datetime.datetime | None
+    ended: datetime.datetime | None
+    progress: int | None
+    exc_info: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FunctionCall(Model):
+class FunctionCall(Model, IFunctionCall):
     """Schema ``FunctionCall``.
 
     Required: id, function, status, enqueued, started, ended.
@@ -55,21 +71,23 @@ class FunctionCall(Model):
         enqueued: datetime.datetime | str | None,
         started: datetime.datetime | str | None,
         ended: datetime.datetime | str | None,
-        *,
+        *args: Any,
         progress: int | None | UnsetType = UNSET,
         exc_info: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.id = id
+        if args:
+            self._reject_positional(args)
+        self.id = _check_scalar(id, str, 'FunctionCall.id')
         self.function = _m.FunctionCallParams.coerce(function)
-        self.status = status
+        self.status = None if status is None else _check_scalar(status, str, 'FunctionCall.status')
         self.enqueued = None if enqueued is None else _parse_datetime(enqueued)
         self.started = None if started is None else _parse_datetime(started)
         self.ended = None if ended is None else _parse_datetime(ended)
         if not isinstance(progress, UnsetType):
-            self.progress = progress
+            self.progress = None if progress is None else _check_scalar(progress, int, 'FunctionCall.progress')
         if not isinstance(exc_info, UnsetType):
-            self.exc_info = exc_info
+            self.exc_info = None if exc_info is None else _check_scalar(exc_info, str, 'FunctionCall.exc_info')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,18 +9,30 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["FunctionCallParams"]
+__all__ = ["FunctionCallParams", "IFunctionCallParams"]
+
+
+class IFunctionCallParams(IModelData):
+    """The fields of ``FunctionCallParams`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: str | None
+    task: int | None
+    threshold: float | None
+    job: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FunctionCallParams(Model):
+class FunctionCallParams(Model, IFunctionCallParams):
     """Schema ``FunctionCallParams``.
 
     Required: id, task, threshold.
@@ -41,15 +53,17 @@ class FunctionCallParams(Model):
         id: str | None,
         task: int | None,
         threshold: float | None,
-        *,
+        *args: Any,
         job: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.id = id
-        self.task = task
-        self.threshold = threshold
+        if args:
+            self._reject_positional(args)
+        self.id = None if id is None else _check_scalar(id, str, 'FunctionCallParams.id')
+        self.task = None if task is None else _check_scalar(task, int, 'FunctionCallParams.task')
+        self.threshold = None if threshold is None else _check_scalar(threshold, float, 'FunctionCallParams.threshold')
         if not isinstance(job, UnsetType):
-            self.job = job
+            self.job = _check_scalar(job, int, 'FunctionCallParams.job')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

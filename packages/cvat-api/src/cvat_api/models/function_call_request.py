@@ -10,21 +10,38 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
-    from .function_call_request_mapping import FunctionCallRequestMapping
+    from .label_mapping_entry_request import LabelMappingEntryRequest
 
-__all__ = ["FunctionCallRequest"]
+__all__ = ["FunctionCallRequest", "IFunctionCallRequest"]
+
+
+class IFunctionCallRequest(IModelData):
+    """The fields of ``FunctionCallRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    function: str
+    task: int
+    job: int
+    max_distance: int
+    threshold: float
+    cleanup: bool
+    convMaskToPoly: bool
+    conv_mask_to_poly: bool
+    mapping: dict[str, LabelMappingEntryRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FunctionCallRequest(Model):
+class FunctionCallRequest(Model, IFunctionCallRequest):
     """Schema ``FunctionCallRequest``.
 
     Required: function, task.
@@ -39,7 +56,7 @@ class FunctionCallRequest(Model):
     cleanup: bool
     convMaskToPoly: bool
     conv_mask_to_poly: bool
-    mapping: FunctionCallRequestMapping
+    mapping: dict[str, LabelMappingEntryRequest]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -49,32 +66,34 @@ class FunctionCallRequest(Model):
         self,
         function: str,
         task: int,
-        *,
+        *args: Any,
         job: int | UnsetType = UNSET,
         max_distance: int | UnsetType = UNSET,
         threshold: float | UnsetType = UNSET,
         cleanup: bool | UnsetType = UNSET,
         convMaskToPoly: bool | UnsetType = UNSET,
         conv_mask_to_poly: bool | UnsetType = UNSET,
-        mapping: FunctionCallRequestMapping | Mapping[str, Any] | UnsetType = UNSET,
+        mapping: dict[str, LabelMappingEntryRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.function = function
-        self.task = task
+        if args:
+            self._reject_positional(args)
+        self.function = _check_scalar(function, str, 'FunctionCallRequest.function')
+        self.task = _check_scalar(task, int, 'FunctionCallRequest.task')
         if not isinstance(job, UnsetType):
-            self.job = job
+            self.job = _check_scalar(job, int, 'FunctionCallRequest.job')
         if not isinstance(max_distance, UnsetType):
-            self.max_distance = max_distance
+            self.max_distance = _check_scalar(max_distance, int, 'FunctionCallRequest.max_distance')
         if not isinstance(threshold, UnsetType):
-            self.threshold = threshold
+            self.threshold = _check_scalar(threshold, float, 'FunctionCallRequest.threshold')
         if not isinstance(cleanup, UnsetType):
-            self.cleanup = cleanup
+            self.cleanup = _check_scalar(cleanup, bool, 'FunctionCallRequest.cleanup')
         if not isinstance(convMaskToPoly, UnsetType):
-            self.convMaskToPoly = convMaskToPoly
+            self.convMaskToPoly = _check_scalar(convMaskToPoly, bool, 'FunctionCallRequest.convMaskToPoly')
         if not isinstance(conv_mask_to_poly, UnsetType):
-            self.conv_mask_to_poly = conv_mask_to_poly
+            self.conv_mask_to_poly = _check_scalar(conv_mask_to_poly, bool, 'FunctionCallRequest.conv_mask_to_poly')
         if not isinstance(mapping, UnsetType):
-            self.mapping = _m.FunctionCallRequestMapping.coerce(mapping)
+            self.mapping = {k0: _m.LabelMappingEntryRequest.coerce(i0) for k0, i0 in mapping.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -110,7 +129,7 @@ class FunctionCallRequest(Model):
             obj.conv_mask_to_poly = v
         v = d.pop('mapping', UNSET)
         if v is not UNSET:
-            obj.mapping = _m.FunctionCallRequestMapping.from_dict(v)
+            obj.mapping = {k0: _m.LabelMappingEntryRequest.from_dict(i0) for k0, i0 in v.items()}
         obj.additional_properties = d
         return obj
 
@@ -142,6 +161,6 @@ class FunctionCallRequest(Model):
             d['conv_mask_to_poly'] = v
         v = getattr(self, 'mapping', UNSET)
         if v is not UNSET:
-            d['mapping'] = _dump_model(v)
+            d['mapping'] = {k0: _dump_model(i0) for k0, i0 in v.items()}
         d.update(self.additional_properties)
         return d

@@ -10,6 +10,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     dump_model as _dump_model,
 )
@@ -17,11 +18,17 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .label_mapping_entry_request import LabelMappingEntryRequest
 
-__all__ = ["FunctionCallRequestMapping"]
+__all__ = ["FunctionCallRequestMapping", "IFunctionCallRequestMapping"]
+
+
+class IFunctionCallRequestMapping(IModelData):
+    """The fields of ``FunctionCallRequestMapping`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class FunctionCallRequestMapping(Model):
+class FunctionCallRequestMapping(Model, IFunctionCallRequestMapping):
     """Schema ``FunctionCallRequestMapping``.
 
     No required fields.
@@ -35,8 +42,11 @@ class FunctionCallRequestMapping(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

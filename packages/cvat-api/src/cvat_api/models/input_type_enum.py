@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["InputTypeEnum"]
+__all__ = ["InputTypeEnum", "IInputTypeEnum"]
 
 
-class InputTypeEnum(ApiStrEnum):
+class IInputTypeEnum(IModelData):
+    """The value of ``InputTypeEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class InputTypeEnum(IInputTypeEnum, ApiStrEnum):
     """Enumeration ``InputTypeEnum``; a value this build does not know is accepted as-is."""
 
     CHECKBOX = 'checkbox'

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -25,11 +27,25 @@ if TYPE_CHECKING:
     from .basic_user import BasicUser
     from .role_enum import RoleEnum
 
-__all__ = ["InvitationRead"]
+__all__ = ["InvitationRead", "IInvitationRead"]
+
+
+class IInvitationRead(IModelData):
+    """The fields of ``InvitationRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    owner: BasicUser | None
+    role: RoleEnum
+    user: BasicUser
+    organization: int
+    organization_info: BasicOrganization
+    key: str
+    created_date: datetime.datetime
+    expired: bool | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class InvitationRead(Model):
+class InvitationRead(Model, IInvitationRead):
     """Schema ``InvitationRead``.
 
     Required: owner, role, user, organization, organization_info.
@@ -56,23 +72,25 @@ class InvitationRead(Model):
         user: BasicUser | Mapping[str, Any],
         organization: int,
         organization_info: BasicOrganization | Mapping[str, Any],
-        *,
+        *args: Any,
         key: str | UnsetType = UNSET,
         created_date: datetime.datetime | str | UnsetType = UNSET,
         expired: bool | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         self.role = _m.RoleEnum(role)
         self.user = _m.BasicUser.coerce(user)
-        self.organization = organization
+        self.organization = _check_scalar(organization, int, 'InvitationRead.organization')
         self.organization_info = _m.BasicOrganization.coerce(organization_info)
         if not isinstance(key, UnsetType):
-            self.key = key
+            self.key = _check_scalar(key, str, 'InvitationRead.key')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(expired, UnsetType):
-            self.expired = expired
+            self.expired = None if expired is None else _check_scalar(expired, bool, 'InvitationRead.expired')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

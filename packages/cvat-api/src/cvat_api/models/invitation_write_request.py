@@ -10,18 +10,28 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .role_enum import RoleEnum
 
-__all__ = ["InvitationWriteRequest"]
+__all__ = ["InvitationWriteRequest", "IInvitationWriteRequest"]
+
+
+class IInvitationWriteRequest(IModelData):
+    """The fields of ``InvitationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    role: RoleEnum
+    email: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class InvitationWriteRequest(Model):
+class InvitationWriteRequest(Model, IInvitationWriteRequest):
     """Schema ``InvitationWriteRequest``.
 
     Required: role, email.
@@ -39,10 +49,13 @@ class InvitationWriteRequest(Model):
         self,
         role: RoleEnum | str,
         email: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.role = _m.RoleEnum(role)
-        self.email = email
+        self.email = _check_scalar(email, str, 'InvitationWriteRequest.email')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

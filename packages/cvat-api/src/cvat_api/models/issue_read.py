@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -24,11 +26,27 @@ if TYPE_CHECKING:
     from .basic_user import BasicUser
     from .comments_summary import CommentsSummary
 
-__all__ = ["IssueRead"]
+__all__ = ["IssueRead", "IIssueRead"]
+
+
+class IIssueRead(IModelData):
+    """The fields of ``IssueRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    position: list[float]
+    comments: CommentsSummary
+    id: int
+    frame: int
+    job: int
+    owner: BasicUser | None
+    assignee: BasicUser | None
+    created_date: datetime.datetime | None
+    updated_date: datetime.datetime | None
+    resolved: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class IssueRead(Model):
+class IssueRead(Model, IIssueRead):
     """Schema ``IssueRead``.
 
     Required: position, comments.
@@ -54,7 +72,7 @@ class IssueRead(Model):
         self,
         position: Sequence[float],
         comments: CommentsSummary | Mapping[str, Any],
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         frame: int | UnsetType = UNSET,
         job: int | UnsetType = UNSET,
@@ -65,14 +83,16 @@ class IssueRead(Model):
         resolved: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.position = list(position)
+        if args:
+            self._reject_positional(args)
+        self.position = [_check_scalar(i0, float, 'IssueRead.position') for i0 in position]
         self.comments = _m.CommentsSummary.coerce(comments)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'IssueRead.id')
         if not isinstance(frame, UnsetType):
-            self.frame = frame
+            self.frame = _check_scalar(frame, int, 'IssueRead.frame')
         if not isinstance(job, UnsetType):
-            self.job = job
+            self.job = _check_scalar(job, int, 'IssueRead.job')
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(assignee, UnsetType):
@@ -82,7 +102,7 @@ class IssueRead(Model):
         if not isinstance(updated_date, UnsetType):
             self.updated_date = None if updated_date is None else _parse_datetime(updated_date)
         if not isinstance(resolved, UnsetType):
-            self.resolved = resolved
+            self.resolved = _check_scalar(resolved, bool, 'IssueRead.resolved')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

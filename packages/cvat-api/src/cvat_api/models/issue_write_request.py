@@ -9,18 +9,32 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["IssueWriteRequest"]
+__all__ = ["IssueWriteRequest", "IIssueWriteRequest"]
+
+
+class IIssueWriteRequest(IModelData):
+    """The fields of ``IssueWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    position: list[float]
+    job: int
+    message: str
+    assignee: int | None
+    resolved: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class IssueWriteRequest(Model):
+class IssueWriteRequest(Model, IIssueWriteRequest):
     """Schema ``IssueWriteRequest``.
 
     Required: frame, position, job, message.
@@ -44,19 +58,21 @@ class IssueWriteRequest(Model):
         position: Sequence[float],
         job: int,
         message: str,
-        *,
+        *args: Any,
         assignee: int | None | UnsetType = UNSET,
         resolved: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.position = list(position)
-        self.job = job
-        self.message = message
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'IssueWriteRequest.frame')
+        self.position = [_check_scalar(i0, float, 'IssueWriteRequest.position') for i0 in position]
+        self.job = _check_scalar(job, int, 'IssueWriteRequest.job')
+        self.message = _check_scalar(message, str, 'IssueWriteRequest.message')
         if not isinstance(assignee, UnsetType):
-            self.assignee = assignee
+            self.assignee = None if assignee is None else _check_scalar(assignee, int, 'IssueWriteRequest.assignee')
         if not isinstance(resolved, UnsetType):
-            self.resolved = resolved
+            self.resolved = _check_scalar(resolved, bool, 'IssueWriteRequest.resolved')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

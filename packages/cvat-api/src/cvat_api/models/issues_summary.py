@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["IssuesSummary"]
+__all__ = ["IssuesSummary", "IIssuesSummary"]
+
+
+class IIssuesSummary(IModelData):
+    """The fields of ``IssuesSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    url: str
+    count: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class IssuesSummary(Model):
+class IssuesSummary(Model, IIssuesSummary):
     """Schema ``IssuesSummary``.
 
     No required fields.
@@ -35,15 +45,17 @@ class IssuesSummary(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         count: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'IssuesSummary.url')
         if not isinstance(count, UnsetType):
-            self.count = count
+            self.count = _check_scalar(count, int, 'IssuesSummary.count')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -31,11 +33,46 @@ if TYPE_CHECKING:
     from .operation_status import OperationStatus
     from .storage import Storage
 
-__all__ = ["JobRead"]
+__all__ = ["JobRead", "IJobRead"]
+
+
+class IJobRead(IModelData):
+    """The fields of ``JobRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    issues: IssuesSummary
+    labels: LabelsSummary
+    url: str
+    id: int
+    task_id: int
+    project_id: int | None
+    assignee: BasicUser | None
+    guide_id: int | None
+    dimension: str
+    bug_tracker: str | None
+    status: JobStatus
+    stage: JobStage
+    state: OperationStatus
+    mode: str
+    frame_count: int
+    start_frame: int
+    stop_frame: int
+    data_chunk_size: int | None
+    data_compressed_chunk_type: ChunkType
+    data_original_chunk_type: ChunkType
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    type: JobType
+    organization: int | None
+    target_storage: Storage | None
+    source_storage: Storage | None
+    assignee_updated_date: datetime.datetime | None
+    parent_job_id: int | None
+    consensus_replicas: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class JobRead(Model):
+class JobRead(Model, IJobRead):
     """Schema ``JobRead``.
 
     Required: issues, labels.
@@ -80,7 +117,7 @@ class JobRead(Model):
         self,
         issues: IssuesSummary | Mapping[str, Any],
         labels: LabelsSummary | Mapping[str, Any],
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         task_id: int | UnsetType = UNSET,
@@ -110,24 +147,26 @@ class JobRead(Model):
         consensus_replicas: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.issues = _m.IssuesSummary.coerce(issues)
         self.labels = _m.LabelsSummary.coerce(labels)
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'JobRead.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'JobRead.id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = _check_scalar(task_id, int, 'JobRead.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'JobRead.project_id')
         if not isinstance(assignee, UnsetType):
             self.assignee = None if assignee is None else _m.BasicUser.coerce(assignee)
         if not isinstance(guide_id, UnsetType):
-            self.guide_id = guide_id
+            self.guide_id = None if guide_id is None else _check_scalar(guide_id, int, 'JobRead.guide_id')
         if not isinstance(dimension, UnsetType):
-            self.dimension = dimension
+            self.dimension = _check_scalar(dimension, str, 'JobRead.dimension')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = None if bug_tracker is None else _check_scalar(bug_tracker, str, 'JobRead.bug_tracker')
         if not isinstance(status, UnsetType):
             self.status = _m.JobStatus(status)
         if not isinstance(stage, UnsetType):
@@ -135,15 +174,15 @@ class JobRead(Model):
         if not isinstance(state, UnsetType):
             self.state = _m.OperationStatus(state)
         if not isinstance(mode, UnsetType):
-            self.mode = mode
+            self.mode = _check_scalar(mode, str, 'JobRead.mode')
         if not isinstance(frame_count, UnsetType):
-            self.frame_count = frame_count
+            self.frame_count = _check_scalar(frame_count, int, 'JobRead.frame_count')
         if not isinstance(start_frame, UnsetType):
-            self.start_frame = start_frame
+            self.start_frame = _check_scalar(start_frame, int, 'JobRead.start_frame')
         if not isinstance(stop_frame, UnsetType):
-            self.stop_frame = stop_frame
+            self.stop_frame = _check_scalar(stop_frame, int, 'JobRead.stop_frame')
         if not isinstance(data_chunk_size, UnsetType):
-            self.data_chunk_size = data_chunk_size
+            self.data_chunk_size = None if data_chunk_size is None else _check_scalar(data_chunk_size, int, 'JobRead.data_chunk_size')
         if not isinstance(data_compressed_chunk_type, UnsetType):
             self.data_compressed_chunk_type = _m.ChunkType(data_compressed_chunk_type)
         if not isinstance(data_original_chunk_type, UnsetType):
@@ -155,7 +194,7 @@ class JobRead(Model):
         if not isinstance(type, UnsetType):
             self.type = _m.JobType(type)
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = None if organization is None else _check_scalar(organization, int, 'JobRead.organization')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = None if target_storage is None else _m.Storage.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):
@@ -163,9 +202,9 @@ class JobRead(Model):
         if not isinstance(assignee_updated_date, UnsetType):
             self.assignee_updated_date = None if assignee_updated_date is None else _parse_datetime(assignee_updated_date)
         if not isinstance(parent_job_id, UnsetType):
-            self.parent_job_id = parent_job_id
+            self.parent_job_id = None if parent_job_id is None else _check_scalar(parent_job_id, int, 'JobRead.parent_job_id')
         if not isinstance(consensus_replicas, UnsetType):
-            self.consensus_replicas = consensus_replicas
+            self.consensus_replicas = _check_scalar(consensus_replicas, int, 'JobRead.consensus_replicas')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobStage"]
+__all__ = ["JobStage", "IJobStage"]
 
 
-class JobStage(ApiStrEnum):
+class IJobStage(IModelData):
+    """The value of ``JobStage`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobStage(IJobStage, ApiStrEnum):
     """Enumeration ``JobStage``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobStatus"]
+__all__ = ["JobStatus", "IJobStatus"]
 
 
-class JobStatus(ApiStrEnum):
+class IJobStatus(IModelData):
+    """The value of ``JobStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobStatus(IJobStatus, ApiStrEnum):
     """Enumeration ``JobStatus``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobType"]
+__all__ = ["JobType", "IJobType"]
 
 
-class JobType(ApiStrEnum):
+class IJobType(IModelData):
+    """The value of ``JobType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobType(IJobType, ApiStrEnum):
     """Enumeration ``JobType``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

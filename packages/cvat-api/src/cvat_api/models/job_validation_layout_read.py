@@ -9,17 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["JobValidationLayoutRead"]
+__all__ = ["JobValidationLayoutRead", "IJobValidationLayoutRead"]
+
+
+class IJobValidationLayoutRead(IModelData):
+    """The fields of ``JobValidationLayoutRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    honeypot_count: int
+    honeypot_frames: list[int]
+    honeypot_real_frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class JobValidationLayoutRead(Model):
+class JobValidationLayoutRead(Model, IJobValidationLayoutRead):
     """Schema ``JobValidationLayoutRead``.
 
     No required fields.
@@ -36,18 +47,20 @@ class JobValidationLayoutRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         honeypot_count: int | UnsetType = UNSET,
         honeypot_frames: Sequence[int] | UnsetType = UNSET,
         honeypot_real_frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(honeypot_count, UnsetType):
-            self.honeypot_count = honeypot_count
+            self.honeypot_count = _check_scalar(honeypot_count, int, 'JobValidationLayoutRead.honeypot_count')
         if not isinstance(honeypot_frames, UnsetType):
-            self.honeypot_frames = list(honeypot_frames)
+            self.honeypot_frames = [_check_scalar(i0, int, 'JobValidationLayoutRead.honeypot_frames') for i0 in honeypot_frames]
         if not isinstance(honeypot_real_frames, UnsetType):
-            self.honeypot_real_frames = list(honeypot_real_frames)
+            self.honeypot_real_frames = [_check_scalar(i0, int, 'JobValidationLayoutRead.honeypot_real_frames') for i0 in honeypot_real_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
@@ -22,11 +24,30 @@ if TYPE_CHECKING:
     from .job_type import JobType
     from .operation_status import OperationStatus
 
-__all__ = ["JobWriteRequest"]
+__all__ = ["JobWriteRequest", "IJobWriteRequest"]
+
+
+class IJobWriteRequest(IModelData):
+    """The fields of ``JobWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: JobType
+    task_id: int
+    assignee: int | None
+    stage: JobStage
+    state: OperationStatus
+    frame_selection_method: FrameSelectionMethod
+    frame_count: int
+    frame_share: float
+    frames_per_job_count: int
+    frames_per_job_share: float
+    random_seed: int
+    seed: int
+    frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class JobWriteRequest(Model):
+class JobWriteRequest(Model, IJobWriteRequest):
     """Schema ``JobWriteRequest``.
 
     Required: type, task_id.
@@ -55,7 +76,7 @@ class JobWriteRequest(Model):
         self,
         type: JobType | str,
         task_id: int,
-        *,
+        *args: Any,
         assignee: int | None | UnsetType = UNSET,
         stage: JobStage | str | UnsetType = UNSET,
         state: OperationStatus | str | UnsetType = UNSET,
@@ -69,10 +90,12 @@ class JobWriteRequest(Model):
         frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.type = _m.JobType(type)
-        self.task_id = task_id
+        self.task_id = _check_scalar(task_id, int, 'JobWriteRequest.task_id')
         if not isinstance(assignee, UnsetType):
-            self.assignee = assignee
+            self.assignee = None if assignee is None else _check_scalar(assignee, int, 'JobWriteRequest.assignee')
         if not isinstance(stage, UnsetType):
             self.stage = _m.JobStage(stage)
         if not isinstance(state, UnsetType):
@@ -80,19 +103,19 @@ class JobWriteRequest(Model):
         if not isinstance(frame_selection_method, UnsetType):
             self.frame_selection_method = _m.FrameSelectionMethod(frame_selection_method)
         if not isinstance(frame_count, UnsetType):
-            self.frame_count = frame_count
+            self.frame_count = _check_scalar(frame_count, int, 'JobWriteRequest.frame_count')
         if not isinstance(frame_share, UnsetType):
-            self.frame_share = frame_share
+            self.frame_share = _check_scalar(frame_share, float, 'JobWriteRequest.frame_share')
         if not isinstance(frames_per_job_count, UnsetType):
-            self.frames_per_job_count = frames_per_job_count
+            self.frames_per_job_count = _check_scalar(frames_per_job_count, int, 'JobWriteRequest.frames_per_job_count')
         if not isinstance(frames_per_job_share, UnsetType):
-            self.frames_per_job_share = frames_per_job_share
+            self.frames_per_job_share = _check_scalar(frames_per_job_share, float, 'JobWriteRequest.frames_per_job_share')
         if not isinstance(random_seed, UnsetType):
-            self.random_seed = random_seed
+            self.random_seed = _check_scalar(random_seed, int, 'JobWriteRequest.random_seed')
         if not isinstance(seed, UnsetType):
-            self.seed = seed
+            self.seed = _check_scalar(seed, int, 'JobWriteRequest.seed')
         if not isinstance(frames, UnsetType):
-            self.frames = list(frames)
+            self.frames = [_check_scalar(i0, int, 'JobWriteRequest.frames') for i0 in frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

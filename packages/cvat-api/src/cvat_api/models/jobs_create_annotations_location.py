@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsCreateAnnotationsLocation"]
+__all__ = ["JobsCreateAnnotationsLocation", "IJobsCreateAnnotationsLocation"]
 
 
-class JobsCreateAnnotationsLocation(ApiStrEnum):
+class IJobsCreateAnnotationsLocation(IModelData):
+    """The value of ``JobsCreateAnnotationsLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsCreateAnnotationsLocation(IJobsCreateAnnotationsLocation, ApiStrEnum):
     """Enumeration ``JobsCreateAnnotationsLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

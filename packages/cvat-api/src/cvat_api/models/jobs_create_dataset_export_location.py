@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsCreateDatasetExportLocation"]
+__all__ = ["JobsCreateDatasetExportLocation", "IJobsCreateDatasetExportLocation"]
 
 
-class JobsCreateDatasetExportLocation(ApiStrEnum):
+class IJobsCreateDatasetExportLocation(IModelData):
+    """The value of ``JobsCreateDatasetExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsCreateDatasetExportLocation(IJobsCreateDatasetExportLocation, ApiStrEnum):
     """Enumeration ``JobsCreateDatasetExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

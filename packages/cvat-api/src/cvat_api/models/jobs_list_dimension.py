@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsListDimension"]
+__all__ = ["JobsListDimension", "IJobsListDimension"]
 
 
-class JobsListDimension(ApiStrEnum):
+class IJobsListDimension(IModelData):
+    """The value of ``JobsListDimension`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsListDimension(IJobsListDimension, ApiStrEnum):
     """Enumeration ``JobsListDimension``; a value this build does not know is accepted as-is."""
 
     VALUE_0 = '3d'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsListStage"]
+__all__ = ["JobsListStage", "IJobsListStage"]
 
 
-class JobsListStage(ApiStrEnum):
+class IJobsListStage(IModelData):
+    """The value of ``JobsListStage`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsListStage(IJobsListStage, ApiStrEnum):
     """Enumeration ``JobsListStage``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsListState"]
+__all__ = ["JobsListState", "IJobsListState"]
 
 
-class JobsListState(ApiStrEnum):
+class IJobsListState(IModelData):
+    """The value of ``JobsListState`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsListState(IJobsListState, ApiStrEnum):
     """Enumeration ``JobsListState``; a value this build does not know is accepted as-is."""
 
     NEW = 'new'

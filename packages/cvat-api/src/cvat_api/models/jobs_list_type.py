@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsListType"]
+__all__ = ["JobsListType", "IJobsListType"]
 
 
-class JobsListType(ApiStrEnum):
+class IJobsListType(IModelData):
+    """The value of ``JobsListType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsListType(IJobsListType, ApiStrEnum):
     """Enumeration ``JobsListType``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

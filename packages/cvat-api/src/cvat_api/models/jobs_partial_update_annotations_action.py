@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsPartialUpdateAnnotationsAction"]
+__all__ = ["JobsPartialUpdateAnnotationsAction", "IJobsPartialUpdateAnnotationsAction"]
 
 
-class JobsPartialUpdateAnnotationsAction(ApiStrEnum):
+class IJobsPartialUpdateAnnotationsAction(IModelData):
+    """The value of ``JobsPartialUpdateAnnotationsAction`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsPartialUpdateAnnotationsAction(IJobsPartialUpdateAnnotationsAction, ApiStrEnum):
     """Enumeration ``JobsPartialUpdateAnnotationsAction``; a value this build does not know is accepted as-is."""
 
     CREATE = 'create'

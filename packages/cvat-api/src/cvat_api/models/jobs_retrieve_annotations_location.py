@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsRetrieveAnnotationsLocation"]
+__all__ = ["JobsRetrieveAnnotationsLocation", "IJobsRetrieveAnnotationsLocation"]
 
 
-class JobsRetrieveAnnotationsLocation(ApiStrEnum):
+class IJobsRetrieveAnnotationsLocation(IModelData):
+    """The value of ``JobsRetrieveAnnotationsLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsRetrieveAnnotationsLocation(IJobsRetrieveAnnotationsLocation, ApiStrEnum):
     """Enumeration ``JobsRetrieveAnnotationsLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsRetrieveDataQuality"]
+__all__ = ["JobsRetrieveDataQuality", "IJobsRetrieveDataQuality"]
 
 
-class JobsRetrieveDataQuality(ApiStrEnum):
+class IJobsRetrieveDataQuality(IModelData):
+    """The value of ``JobsRetrieveDataQuality`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsRetrieveDataQuality(IJobsRetrieveDataQuality, ApiStrEnum):
     """Enumeration ``JobsRetrieveDataQuality``; a value this build does not know is accepted as-is."""
 
     COMPRESSED = 'compressed'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["JobsRetrieveDataType"]
+__all__ = ["JobsRetrieveDataType", "IJobsRetrieveDataType"]
 
 
-class JobsRetrieveDataType(ApiStrEnum):
+class IJobsRetrieveDataType(IModelData):
+    """The value of ``JobsRetrieveDataType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class JobsRetrieveDataType(IJobsRetrieveDataType, ApiStrEnum):
     """Enumeration ``JobsRetrieveDataType``; a value this build does not know is accepted as-is."""
 
     CHUNK = 'chunk'

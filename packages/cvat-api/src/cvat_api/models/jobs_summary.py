@@ -9,18 +9,30 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["JobsSummary"]
+__all__ = ["JobsSummary", "IJobsSummary"]
+
+
+class IJobsSummary(IModelData):
+    """The fields of ``JobsSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    completed: int | None
+    validation: int | None
+    count: int
+    url: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class JobsSummary(Model):
+class JobsSummary(Model, IJobsSummary):
     """Schema ``JobsSummary``.
 
     Required: completed, validation.
@@ -40,17 +52,19 @@ class JobsSummary(Model):
         self,
         completed: int | None,
         validation: int | None,
-        *,
+        *args: Any,
         count: int | UnsetType = UNSET,
         url: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.completed = completed
-        self.validation = validation
+        if args:
+            self._reject_positional(args)
+        self.completed = None if completed is None else _check_scalar(completed, int, 'JobsSummary.completed')
+        self.validation = None if validation is None else _check_scalar(validation, int, 'JobsSummary.validation')
         if not isinstance(count, UnsetType):
-            self.count = count
+            self.count = _check_scalar(count, int, 'JobsSummary.count')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'JobsSummary.url')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

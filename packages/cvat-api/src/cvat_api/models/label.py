@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,28 @@ if TYPE_CHECKING:
     from .label_type import LabelType
     from .sublabel import Sublabel
 
-__all__ = ["Label"]
+__all__ = ["Label", "ILabel"]
+
+
+class ILabel(IModelData):
+    """The fields of ``Label`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    id: int
+    color: str
+    attributes: list[Attribute]
+    type: LabelType
+    svg: str
+    sublabels: list[Sublabel]
+    project_id: int | None
+    task_id: int | None
+    parent_id: int | None
+    has_parent: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Label(Model):
+class Label(Model, ILabel):
     """Schema ``Label``.
 
     Required: name.
@@ -52,7 +71,7 @@ class Label(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         color: str | UnsetType = UNSET,
         attributes: Sequence[Attribute | Mapping[str, Any]] | UnsetType = UNSET,
@@ -65,27 +84,29 @@ class Label(Model):
         has_parent: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'Label.name')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'Label.id')
         if not isinstance(color, UnsetType):
-            self.color = color
+            self.color = _check_scalar(color, str, 'Label.color')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.Attribute.coerce(i0) for i0 in attributes]
         if not isinstance(type, UnsetType):
             self.type = _m.LabelType(type)
         if not isinstance(svg, UnsetType):
-            self.svg = svg
+            self.svg = _check_scalar(svg, str, 'Label.svg')
         if not isinstance(sublabels, UnsetType):
             self.sublabels = [_m.Sublabel.coerce(i0) for i0 in sublabels]
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'Label.project_id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'Label.task_id')
         if not isinstance(parent_id, UnsetType):
-            self.parent_id = parent_id
+            self.parent_id = None if parent_id is None else _check_scalar(parent_id, int, 'Label.parent_id')
         if not isinstance(has_parent, UnsetType):
-            self.has_parent = has_parent
+            self.has_parent = _check_scalar(has_parent, bool, 'Label.has_parent')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

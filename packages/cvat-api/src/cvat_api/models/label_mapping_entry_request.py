@@ -10,22 +10,32 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
-    from .label_mapping_entry_request_attributes import LabelMappingEntryRequestAttributes
-    from .label_mapping_entry_request_sublabels import LabelMappingEntryRequestSublabels
+    from .sublabel_mapping_entry_request import SublabelMappingEntryRequest
 
-__all__ = ["LabelMappingEntryRequest"]
+__all__ = ["LabelMappingEntryRequest", "ILabelMappingEntryRequest"]
+
+
+class ILabelMappingEntryRequest(IModelData):
+    """The fields of ``LabelMappingEntryRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    attributes: dict[str, str]
+    sublabels: dict[str, SublabelMappingEntryRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabelMappingEntryRequest(Model):
+class LabelMappingEntryRequest(Model, ILabelMappingEntryRequest):
     """Schema ``LabelMappingEntryRequest``.
 
     Required: name.
@@ -33,8 +43,8 @@ class LabelMappingEntryRequest(Model):
     """
 
     name: str
-    attributes: LabelMappingEntryRequestAttributes
-    sublabels: LabelMappingEntryRequestSublabels
+    attributes: dict[str, str]
+    sublabels: dict[str, SublabelMappingEntryRequest]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -43,16 +53,18 @@ class LabelMappingEntryRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
-        attributes: LabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
-        sublabels: LabelMappingEntryRequestSublabels | Mapping[str, Any] | UnsetType = UNSET,
+        *args: Any,
+        attributes: dict[str, str] | UnsetType = UNSET,
+        sublabels: dict[str, SublabelMappingEntryRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'LabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
-            self.attributes = _m.LabelMappingEntryRequestAttributes.coerce(attributes)
+            self.attributes = {k0: _check_scalar(i0, str, 'LabelMappingEntryRequest.attributes') for k0, i0 in attributes.items()}
         if not isinstance(sublabels, UnsetType):
-            self.sublabels = _m.LabelMappingEntryRequestSublabels.coerce(sublabels)
+            self.sublabels = {k0: _m.SublabelMappingEntryRequest.coerce(i0) for k0, i0 in sublabels.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -68,10 +80,10 @@ class LabelMappingEntryRequest(Model):
             raise MissingFieldError('LabelMappingEntryRequest', e.args[0]) from None
         v = d.pop('attributes', UNSET)
         if v is not UNSET:
-            obj.attributes = _m.LabelMappingEntryRequestAttributes.from_dict(v)
+            obj.attributes = v
         v = d.pop('sublabels', UNSET)
         if v is not UNSET:
-            obj.sublabels = _m.LabelMappingEntryRequestSublabels.from_dict(v)
+            obj.sublabels = {k0: _m.SublabelMappingEntryRequest.from_dict(i0) for k0, i0 in v.items()}
         obj.additional_properties = d
         return obj
 
@@ -83,9 +95,9 @@ class LabelMappingEntryRequest(Model):
         d['name'] = v
         v = getattr(self, 'attributes', UNSET)
         if v is not UNSET:
-            d['attributes'] = _dump_model(v)
+            d['attributes'] = v
         v = getattr(self, 'sublabels', UNSET)
         if v is not UNSET:
-            d['sublabels'] = _dump_model(v)
+            d['sublabels'] = {k0: _dump_model(i0) for k0, i0 in v.items()}
         d.update(self.additional_properties)
         return d

@@ -10,6 +10,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     dump_model as _dump_model,
 )
@@ -17,11 +18,17 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .sublabel_mapping_entry_request import SublabelMappingEntryRequest
 
-__all__ = ["LabelMappingEntryRequestSublabels"]
+__all__ = ["LabelMappingEntryRequestSublabels", "ILabelMappingEntryRequestSublabels"]
+
+
+class ILabelMappingEntryRequestSublabels(IModelData):
+    """The fields of ``LabelMappingEntryRequestSublabels`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabelMappingEntryRequestSublabels(Model):
+class LabelMappingEntryRequestSublabels(Model, ILabelMappingEntryRequestSublabels):
     """Schema ``LabelMappingEntryRequestSublabels``.
 
     No required fields.
@@ -35,8 +42,11 @@ class LabelMappingEntryRequestSublabels(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["LabelType"]
+__all__ = ["LabelType", "ILabelType"]
 
 
-class LabelType(ApiStrEnum):
+class ILabelType(IModelData):
+    """The value of ``LabelType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class LabelType(ILabelType, ApiStrEnum):
     """Enumeration ``LabelType``; a value this build does not know is accepted as-is."""
 
     ANY = 'any'

@@ -10,9 +10,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,21 @@ if TYPE_CHECKING:
     from .labeled_shape import LabeledShape
     from .labeled_track import LabeledTrack
 
-__all__ = ["LabeledData"]
+__all__ = ["LabeledData", "ILabeledData"]
+
+
+class ILabeledData(IModelData):
+    """The fields of ``LabeledData`` (the official client's interface class)."""
+
+    __slots__ = ()
+    version: int
+    tags: list[LabeledImage]
+    shapes: list[LabeledShape]
+    tracks: list[LabeledTrack]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledData(Model):
+class LabeledData(Model, ILabeledData):
     """Schema ``LabeledData``.
 
     No required fields.
@@ -43,15 +55,17 @@ class LabeledData(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         version: int | UnsetType = UNSET,
         tags: Sequence[LabeledImage | Mapping[str, Any]] | UnsetType = UNSET,
         shapes: Sequence[LabeledShape | Mapping[str, Any]] | UnsetType = UNSET,
         tracks: Sequence[LabeledTrack | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(version, UnsetType):
-            self.version = version
+            self.version = _check_scalar(version, int, 'LabeledData.version')
         if not isinstance(tags, UnsetType):
             self.tags = [_m.LabeledImage.coerce(i0) for i0 in tags]
         if not isinstance(shapes, UnsetType):

@@ -10,21 +10,35 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .attribute_val import AttributeVal
 
-__all__ = ["LabeledImage"]
+__all__ = ["LabeledImage", "ILabeledImage"]
+
+
+class ILabeledImage(IModelData):
+    """The fields of ``LabeledImage`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    label_id: int
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeVal]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledImage(Model):
+class LabeledImage(Model, ILabeledImage):
     """Schema ``LabeledImage``.
 
     Required: frame, label_id.
@@ -46,21 +60,23 @@ class LabeledImage(Model):
         self,
         frame: int,
         label_id: int,
-        *,
+        *args: Any,
         id: int | None | UnsetType = UNSET,
         group: int | None | UnsetType = UNSET,
         source: str | UnsetType = UNSET,
         attributes: Sequence[AttributeVal | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.label_id = label_id
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'LabeledImage.frame')
+        self.label_id = _check_scalar(label_id, int, 'LabeledImage.label_id')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'LabeledImage.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'LabeledImage.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'LabeledImage.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeVal.coerce(i0) for i0 in attributes]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,30 @@ if TYPE_CHECKING:
     from .shape_type import ShapeType
     from .sub_labeled_shape import SubLabeledShape
 
-__all__ = ["LabeledShape"]
+__all__ = ["LabeledShape", "ILabeledShape"]
+
+
+class ILabeledShape(IModelData):
+    """The fields of ``LabeledShape`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: ShapeType
+    frame: int
+    label_id: int
+    occluded: bool
+    outside: bool
+    z_order: int
+    rotation: float
+    points: list[float]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeVal]
+    elements: list[SubLabeledShape]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledShape(Model):
+class LabeledShape(Model, ILabeledShape):
     """Schema ``LabeledShape``.
 
     Required: type, frame, label_id.
@@ -56,7 +77,7 @@ class LabeledShape(Model):
         type: ShapeType | str,
         frame: int,
         label_id: int,
-        *,
+        *args: Any,
         occluded: bool | UnsetType = UNSET,
         outside: bool | UnsetType = UNSET,
         z_order: int | UnsetType = UNSET,
@@ -69,25 +90,27 @@ class LabeledShape(Model):
         elements: Sequence[SubLabeledShape | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.type = _m.ShapeType(type)
-        self.frame = frame
-        self.label_id = label_id
+        self.frame = _check_scalar(frame, int, 'LabeledShape.frame')
+        self.label_id = _check_scalar(label_id, int, 'LabeledShape.label_id')
         if not isinstance(occluded, UnsetType):
-            self.occluded = occluded
+            self.occluded = _check_scalar(occluded, bool, 'LabeledShape.occluded')
         if not isinstance(outside, UnsetType):
-            self.outside = outside
+            self.outside = _check_scalar(outside, bool, 'LabeledShape.outside')
         if not isinstance(z_order, UnsetType):
-            self.z_order = z_order
+            self.z_order = _check_scalar(z_order, int, 'LabeledShape.z_order')
         if not isinstance(rotation, UnsetType):
-            self.rotation = rotation
+            self.rotation = _check_scalar(rotation, float, 'LabeledShape.rotation')
         if not isinstance(points, UnsetType):
-            self.points = list(points)
+            self.points = [_check_scalar(i0, float, 'LabeledShape.points') for i0 in points]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'LabeledShape.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'LabeledShape.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'LabeledShape.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeVal.coerce(i0) for i0 in attributes]
         if not isinstance(elements, UnsetType):

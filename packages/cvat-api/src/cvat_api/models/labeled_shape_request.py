@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,30 @@ if TYPE_CHECKING:
     from .shape_type import ShapeType
     from .sub_labeled_shape_request import SubLabeledShapeRequest
 
-__all__ = ["LabeledShapeRequest"]
+__all__ = ["LabeledShapeRequest", "ILabeledShapeRequest"]
+
+
+class ILabeledShapeRequest(IModelData):
+    """The fields of ``LabeledShapeRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: ShapeType
+    frame: int
+    label_id: int
+    occluded: bool
+    outside: bool
+    z_order: int
+    rotation: float
+    points: list[float]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeValRequest]
+    elements: list[SubLabeledShapeRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledShapeRequest(Model):
+class LabeledShapeRequest(Model, ILabeledShapeRequest):
     """Schema ``LabeledShapeRequest``.
 
     Required: type, frame, label_id.
@@ -56,7 +77,7 @@ class LabeledShapeRequest(Model):
         type: ShapeType | str,
         frame: int,
         label_id: int,
-        *,
+        *args: Any,
         occluded: bool | UnsetType = UNSET,
         outside: bool | UnsetType = UNSET,
         z_order: int | UnsetType = UNSET,
@@ -69,25 +90,27 @@ class LabeledShapeRequest(Model):
         elements: Sequence[SubLabeledShapeRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.type = _m.ShapeType(type)
-        self.frame = frame
-        self.label_id = label_id
+        self.frame = _check_scalar(frame, int, 'LabeledShapeRequest.frame')
+        self.label_id = _check_scalar(label_id, int, 'LabeledShapeRequest.label_id')
         if not isinstance(occluded, UnsetType):
-            self.occluded = occluded
+            self.occluded = _check_scalar(occluded, bool, 'LabeledShapeRequest.occluded')
         if not isinstance(outside, UnsetType):
-            self.outside = outside
+            self.outside = _check_scalar(outside, bool, 'LabeledShapeRequest.outside')
         if not isinstance(z_order, UnsetType):
-            self.z_order = z_order
+            self.z_order = _check_scalar(z_order, int, 'LabeledShapeRequest.z_order')
         if not isinstance(rotation, UnsetType):
-            self.rotation = rotation
+            self.rotation = _check_scalar(rotation, float, 'LabeledShapeRequest.rotation')
         if not isinstance(points, UnsetType):
-            self.points = list(points)
+            self.points = [_check_scalar(i0, float, 'LabeledShapeRequest.points') for i0 in points]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'LabeledShapeRequest.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'LabeledShapeRequest.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'LabeledShapeRequest.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeValRequest.coerce(i0) for i0 in attributes]
         if not isinstance(elements, UnsetType):

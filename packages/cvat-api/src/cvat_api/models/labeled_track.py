@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,25 @@ if TYPE_CHECKING:
     from .sub_labeled_track import SubLabeledTrack
     from .tracked_shape import TrackedShape
 
-__all__ = ["LabeledTrack"]
+__all__ = ["LabeledTrack", "ILabeledTrack"]
+
+
+class ILabeledTrack(IModelData):
+    """The fields of ``LabeledTrack`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    label_id: int
+    shapes: list[TrackedShape]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeVal]
+    elements: list[SubLabeledTrack]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledTrack(Model):
+class LabeledTrack(Model, ILabeledTrack):
     """Schema ``LabeledTrack``.
 
     Required: frame, label_id, shapes.
@@ -51,7 +67,7 @@ class LabeledTrack(Model):
         frame: int,
         label_id: int,
         shapes: Sequence[TrackedShape | Mapping[str, Any]],
-        *,
+        *args: Any,
         id: int | None | UnsetType = UNSET,
         group: int | None | UnsetType = UNSET,
         source: str | UnsetType = UNSET,
@@ -59,15 +75,17 @@ class LabeledTrack(Model):
         elements: Sequence[SubLabeledTrack | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.label_id = label_id
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'LabeledTrack.frame')
+        self.label_id = _check_scalar(label_id, int, 'LabeledTrack.label_id')
         self.shapes = [_m.TrackedShape.coerce(i0) for i0 in shapes]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'LabeledTrack.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'LabeledTrack.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'LabeledTrack.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeVal.coerce(i0) for i0 in attributes]
         if not isinstance(elements, UnsetType):

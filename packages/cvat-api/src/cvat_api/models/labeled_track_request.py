@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,25 @@ if TYPE_CHECKING:
     from .sub_labeled_track_request import SubLabeledTrackRequest
     from .tracked_shape_request import TrackedShapeRequest
 
-__all__ = ["LabeledTrackRequest"]
+__all__ = ["LabeledTrackRequest", "ILabeledTrackRequest"]
+
+
+class ILabeledTrackRequest(IModelData):
+    """The fields of ``LabeledTrackRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    label_id: int
+    shapes: list[TrackedShapeRequest]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeValRequest]
+    elements: list[SubLabeledTrackRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabeledTrackRequest(Model):
+class LabeledTrackRequest(Model, ILabeledTrackRequest):
     """Schema ``LabeledTrackRequest``.
 
     Required: frame, label_id, shapes.
@@ -51,7 +67,7 @@ class LabeledTrackRequest(Model):
         frame: int,
         label_id: int,
         shapes: Sequence[TrackedShapeRequest | Mapping[str, Any]],
-        *,
+        *args: Any,
         id: int | None | UnsetType = UNSET,
         group: int | None | UnsetType = UNSET,
         source: str | UnsetType = UNSET,
@@ -59,15 +75,17 @@ class LabeledTrackRequest(Model):
         elements: Sequence[SubLabeledTrackRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.label_id = label_id
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'LabeledTrackRequest.frame')
+        self.label_id = _check_scalar(label_id, int, 'LabeledTrackRequest.label_id')
         self.shapes = [_m.TrackedShapeRequest.coerce(i0) for i0 in shapes]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'LabeledTrackRequest.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'LabeledTrackRequest.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'LabeledTrackRequest.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeValRequest.coerce(i0) for i0 in attributes]
         if not isinstance(elements, UnsetType):

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["LabelsListType"]
+__all__ = ["LabelsListType", "ILabelsListType"]
 
 
-class LabelsListType(ApiStrEnum):
+class ILabelsListType(IModelData):
+    """The value of ``LabelsListType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class LabelsListType(ILabelsListType, ApiStrEnum):
     """Enumeration ``LabelsListType``; a value this build does not know is accepted as-is."""
 
     ANY = 'any'

@@ -9,17 +9,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["LabelsSummary"]
+__all__ = ["LabelsSummary", "ILabelsSummary"]
+
+
+class ILabelsSummary(IModelData):
+    """The fields of ``LabelsSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    url: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LabelsSummary(Model):
+class LabelsSummary(Model, ILabelsSummary):
     """Schema ``LabelsSummary``.
 
     No required fields.
@@ -34,12 +43,14 @@ class LabelsSummary(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'LabelsSummary.url')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

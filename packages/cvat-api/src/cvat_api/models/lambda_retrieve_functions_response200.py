@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
 )
 
 
-__all__ = ["LambdaRetrieveFunctionsResponse200"]
+__all__ = ["LambdaRetrieveFunctionsResponse200", "ILambdaRetrieveFunctionsResponse200"]
+
+
+class ILambdaRetrieveFunctionsResponse200(IModelData):
+    """The fields of ``LambdaRetrieveFunctionsResponse200`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LambdaRetrieveFunctionsResponse200(Model):
+class LambdaRetrieveFunctionsResponse200(Model, ILambdaRetrieveFunctionsResponse200):
     """Schema ``LambdaRetrieveFunctionsResponse200``.
 
     No required fields.
@@ -31,8 +38,11 @@ class LambdaRetrieveFunctionsResponse200(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["LocationEnum"]
+__all__ = ["LocationEnum", "ILocationEnum"]
 
 
-class LocationEnum(ApiStrEnum):
+class ILocationEnum(IModelData):
+    """The value of ``LocationEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class LocationEnum(ILocationEnum, ApiStrEnum):
     """Enumeration ``LocationEnum``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -9,18 +9,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["LoginSerializerExRequest"]
+__all__ = ["LoginSerializerExRequest", "ILoginSerializerExRequest"]
+
+
+class ILoginSerializerExRequest(IModelData):
+    """The fields of ``LoginSerializerExRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    password: str
+    username: str
+    email: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class LoginSerializerExRequest(Model):
+class LoginSerializerExRequest(Model, ILoginSerializerExRequest):
     """Schema ``LoginSerializerExRequest``.
 
     Required: password.
@@ -38,16 +49,18 @@ class LoginSerializerExRequest(Model):
     def __init__(
         self,
         password: str,
-        *,
+        *args: Any,
         username: str | UnsetType = UNSET,
         email: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.password = password
+        if args:
+            self._reject_positional(args)
+        self.password = _check_scalar(password, str, 'LoginSerializerExRequest.password')
         if not isinstance(username, UnsetType):
-            self.username = username
+            self.username = _check_scalar(username, str, 'LoginSerializerExRequest.username')
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'LoginSerializerExRequest.email')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

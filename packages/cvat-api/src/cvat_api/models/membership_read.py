@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -24,11 +26,24 @@ if TYPE_CHECKING:
     from .basic_user import BasicUser
     from .role_enum import RoleEnum
 
-__all__ = ["MembershipRead"]
+__all__ = ["MembershipRead", "IMembershipRead"]
+
+
+class IMembershipRead(IModelData):
+    """The fields of ``MembershipRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    user: BasicUser
+    id: int
+    organization: int
+    is_active: bool
+    joined_date: datetime.datetime | None
+    role: RoleEnum
+    invitation: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class MembershipRead(Model):
+class MembershipRead(Model, IMembershipRead):
     """Schema ``MembershipRead``.
 
     Required: user.
@@ -50,7 +65,7 @@ class MembershipRead(Model):
     def __init__(
         self,
         user: BasicUser | Mapping[str, Any],
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         organization: int | UnsetType = UNSET,
         is_active: bool | UnsetType = UNSET,
@@ -59,19 +74,21 @@ class MembershipRead(Model):
         invitation: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.user = _m.BasicUser.coerce(user)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'MembershipRead.id')
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = _check_scalar(organization, int, 'MembershipRead.organization')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'MembershipRead.is_active')
         if not isinstance(joined_date, UnsetType):
             self.joined_date = None if joined_date is None else _parse_datetime(joined_date)
         if not isinstance(role, UnsetType):
             self.role = _m.RoleEnum(role)
         if not isinstance(invitation, UnsetType):
-            self.invitation = invitation
+            self.invitation = None if invitation is None else _check_scalar(invitation, str, 'MembershipRead.invitation')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

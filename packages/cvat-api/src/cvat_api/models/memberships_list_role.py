@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["MembershipsListRole"]
+__all__ = ["MembershipsListRole", "IMembershipsListRole"]
 
 
-class MembershipsListRole(ApiStrEnum):
+class IMembershipsListRole(IModelData):
+    """The value of ``MembershipsListRole`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class MembershipsListRole(IMembershipsListRole, ApiStrEnum):
     """Enumeration ``MembershipsListRole``; a value this build does not know is accepted as-is."""
 
     WORKER = 'worker'

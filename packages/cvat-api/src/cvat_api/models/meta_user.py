@@ -10,20 +10,41 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
 
-__all__ = ["MetaUser"]
+__all__ = ["MetaUser", "IMetaUser"]
+
+
+class IMetaUser(IModelData):
+    """The fields of ``MetaUser`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    url: str
+    id: int
+    first_name: str
+    last_name: str
+    groups: list[str]
+    email: str
+    is_staff: bool
+    is_superuser: bool
+    is_active: bool
+    last_login: datetime.datetime | None
+    date_joined: datetime.datetime
+    has_analytics_access: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class MetaUser(Model):
+class MetaUser(Model, IMetaUser):
     """Schema ``MetaUser``.
 
     Required: username.
@@ -51,7 +72,7 @@ class MetaUser(Model):
     def __init__(
         self,
         username: str,
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
@@ -66,31 +87,33 @@ class MetaUser(Model):
         has_analytics_access: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'MetaUser.username')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'MetaUser.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'MetaUser.id')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'MetaUser.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'MetaUser.last_name')
         if not isinstance(groups, UnsetType):
-            self.groups = list(groups)
+            self.groups = [_check_scalar(i0, str, 'MetaUser.groups') for i0 in groups]
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'MetaUser.email')
         if not isinstance(is_staff, UnsetType):
-            self.is_staff = is_staff
+            self.is_staff = _check_scalar(is_staff, bool, 'MetaUser.is_staff')
         if not isinstance(is_superuser, UnsetType):
-            self.is_superuser = is_superuser
+            self.is_superuser = _check_scalar(is_superuser, bool, 'MetaUser.is_superuser')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'MetaUser.is_active')
         if not isinstance(last_login, UnsetType):
             self.last_login = None if last_login is None else _parse_datetime(last_login)
         if not isinstance(date_joined, UnsetType):
             self.date_joined = _parse_datetime(date_joined)
         if not isinstance(has_analytics_access, UnsetType):
-            self.has_analytics_access = has_analytics_access
+            self.has_analytics_access = _check_scalar(has_analytics_access, bool, 'MetaUser.has_analytics_access')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["OnlineFunctionCallRequest"]
+__all__ = ["OnlineFunctionCallRequest", "IOnlineFunctionCallRequest"]
+
+
+class IOnlineFunctionCallRequest(IModelData):
+    """The fields of ``OnlineFunctionCallRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    job: int
+    task: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class OnlineFunctionCallRequest(Model):
+class OnlineFunctionCallRequest(Model, IOnlineFunctionCallRequest):
     """Schema ``OnlineFunctionCallRequest``.
 
     No required fields.
@@ -35,15 +45,17 @@ class OnlineFunctionCallRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         job: int | UnsetType = UNSET,
         task: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(job, UnsetType):
-            self.job = job
+            self.job = _check_scalar(job, int, 'OnlineFunctionCallRequest.job')
         if not isinstance(task, UnsetType):
-            self.task = task
+            self.task = _check_scalar(task, int, 'OnlineFunctionCallRequest.task')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["OperationStatus"]
+__all__ = ["OperationStatus", "IOperationStatus"]
 
 
-class OperationStatus(ApiStrEnum):
+class IOperationStatus(IModelData):
+    """The value of ``OperationStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class OperationStatus(IOperationStatus, ApiStrEnum):
     """Enumeration ``OperationStatus``; a value this build does not know is accepted as-is."""
 
     NEW = 'new'

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -22,13 +24,26 @@ from .._runtime.model import (
 
 if TYPE_CHECKING:
     from .basic_user import BasicUser
-    from .organization_read_contact import OrganizationReadContact
 
-__all__ = ["OrganizationRead"]
+__all__ = ["OrganizationRead", "IOrganizationRead"]
+
+
+class IOrganizationRead(IModelData):
+    """The fields of ``OrganizationRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    owner: BasicUser | None
+    id: int
+    slug: str
+    name: str
+    description: str
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class OrganizationRead(Model):
+class OrganizationRead(Model, IOrganizationRead):
     """Schema ``OrganizationRead``.
 
     Required: owner.
@@ -42,7 +57,7 @@ class OrganizationRead(Model):
     description: str
     created_date: datetime.datetime
     updated_date: datetime.datetime
-    contact: OrganizationReadContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -51,31 +66,33 @@ class OrganizationRead(Model):
     def __init__(
         self,
         owner: BasicUser | Mapping[str, Any] | None,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         slug: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         created_date: datetime.datetime | str | UnsetType = UNSET,
         updated_date: datetime.datetime | str | UnsetType = UNSET,
-        contact: OrganizationReadContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'OrganizationRead.id')
         if not isinstance(slug, UnsetType):
-            self.slug = slug
+            self.slug = _check_scalar(slug, str, 'OrganizationRead.slug')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'OrganizationRead.name')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'OrganizationRead.description')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(contact, UnsetType):
-            self.contact = _m.OrganizationReadContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -109,7 +126,7 @@ class OrganizationRead(Model):
             obj.updated_date = _parse_datetime(v)
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.OrganizationReadContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -139,6 +156,6 @@ class OrganizationRead(Model):
             d['updated_date'] = _dump_temporal(v)
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

@@ -8,23 +8,31 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
-    dump_model as _dump_model,
+    check_scalar as _check_scalar,
 )
 
-if TYPE_CHECKING:
-    from .organization_write_request_contact import OrganizationWriteRequestContact
 
-__all__ = ["OrganizationWriteRequest"]
+__all__ = ["OrganizationWriteRequest", "IOrganizationWriteRequest"]
+
+
+class IOrganizationWriteRequest(IModelData):
+    """The fields of ``OrganizationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    slug: str
+    name: str
+    description: str
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class OrganizationWriteRequest(Model):
+class OrganizationWriteRequest(Model, IOrganizationWriteRequest):
     """Schema ``OrganizationWriteRequest``.
 
     Required: slug.
@@ -34,7 +42,7 @@ class OrganizationWriteRequest(Model):
     slug: str
     name: str
     description: str
-    contact: OrganizationWriteRequestContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -43,19 +51,21 @@ class OrganizationWriteRequest(Model):
     def __init__(
         self,
         slug: str,
-        *,
+        *args: Any,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
-        contact: OrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.slug = slug
+        if args:
+            self._reject_positional(args)
+        self.slug = _check_scalar(slug, str, 'OrganizationWriteRequest.slug')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'OrganizationWriteRequest.name')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'OrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
-            self.contact = _m.OrganizationWriteRequestContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -77,7 +87,7 @@ class OrganizationWriteRequest(Model):
             obj.description = v
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.OrganizationWriteRequestContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -95,6 +105,6 @@ class OrganizationWriteRequest(Model):
             d['description'] = v
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

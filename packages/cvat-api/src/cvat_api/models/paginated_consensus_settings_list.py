@@ -10,21 +10,33 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .consensus_settings import ConsensusSettings
 
-__all__ = ["PaginatedConsensusSettingsList"]
+__all__ = ["PaginatedConsensusSettingsList", "IPaginatedConsensusSettingsList"]
+
+
+class IPaginatedConsensusSettingsList(IModelData):
+    """The fields of ``PaginatedConsensusSettingsList`` (the official client's interface class)."""
+
+    __slots__ = ()
+    count: int
+    results: list[ConsensusSettings]
+    next: str | None
+    previous: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PaginatedConsensusSettingsList(Model):
+class PaginatedConsensusSettingsList(Model, IPaginatedConsensusSettingsList):
     """Schema ``PaginatedConsensusSettingsList``.
 
     Required: count, results.
@@ -44,17 +56,19 @@ class PaginatedConsensusSettingsList(Model):
         self,
         count: int,
         results: Sequence[ConsensusSettings | Mapping[str, Any]],
-        *,
+        *args: Any,
         next: str | None | UnsetType = UNSET,
         previous: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.count = count
+        if args:
+            self._reject_positional(args)
+        self.count = _check_scalar(count, int, 'PaginatedConsensusSettingsList.count')
         self.results = [_m.ConsensusSettings.coerce(i0) for i0 in results]
         if not isinstance(next, UnsetType):
-            self.next = next
+            self.next = None if next is None else _check_scalar(next, str, 'PaginatedConsensusSettingsList.next')
         if not isinstance(previous, UnsetType):
-            self.previous = previous
+            self.previous = None if previous is None else _check_scalar(previous, str, 'PaginatedConsensusSettingsList.previous')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

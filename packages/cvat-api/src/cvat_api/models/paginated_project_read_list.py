@@ -10,20 +10,32 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .project_read import ProjectRead
 
-__all__ = ["PaginatedProjectReadList"]
+__all__ = ["PaginatedProjectReadList", "IPaginatedProjectReadList"]
+
+
+class IPaginatedProjectReadList(IModelData):
+    """The fields of ``PaginatedProjectReadList`` (the official client's interface class)."""
+
+    __slots__ = ()
+    count: int
+    results: list[ProjectRead]
+    next: str | None
+    previous: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PaginatedProjectReadList(Model):
+class PaginatedProjectReadList(Model, IPaginatedProjectReadList):
     """Schema ``PaginatedProjectReadList``.
 
     Required: count, results.
@@ -45,17 +57,19 @@ class PaginatedProjectReadList(Model):
         self,
         count: int,
         results: Sequence[ProjectRead | Mapping[str, Any]],
-        *,
+        *args: Any,
         next: str | None | UnsetType = UNSET,
         previous: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.count = count
+        if args:
+            self._reject_positional(args)
+        self.count = _check_scalar(count, int, 'PaginatedProjectReadList.count')
         self.results = [_m.ProjectRead.coerce(i0) for i0 in results]
         if not isinstance(next, UnsetType):
-            self.next = next
+            self.next = None if next is None else _check_scalar(next, str, 'PaginatedProjectReadList.next')
         if not isinstance(previous, UnsetType):
-            self.previous = previous
+            self.previous = None if previous is None else _check_scalar(previous, str, 'PaginatedProjectReadList.previous')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PasswordChangeRequest"]
+__all__ = ["PasswordChangeRequest", "IPasswordChangeRequest"]
+
+
+class IPasswordChangeRequest(IModelData):
+    """The fields of ``PasswordChangeRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    old_password: str
+    new_password1: str
+    new_password2: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PasswordChangeRequest(Model):
+class PasswordChangeRequest(Model, IPasswordChangeRequest):
     """Schema ``PasswordChangeRequest``.
 
     Required: old_password, new_password1, new_password2.
@@ -38,11 +49,14 @@ class PasswordChangeRequest(Model):
         old_password: str,
         new_password1: str,
         new_password2: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.old_password = old_password
-        self.new_password1 = new_password1
-        self.new_password2 = new_password2
+        if args:
+            self._reject_positional(args)
+        self.old_password = _check_scalar(old_password, str, 'PasswordChangeRequest.old_password')
+        self.new_password1 = _check_scalar(new_password1, str, 'PasswordChangeRequest.new_password1')
+        self.new_password2 = _check_scalar(new_password2, str, 'PasswordChangeRequest.new_password2')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PasswordResetConfirmRequest"]
+__all__ = ["PasswordResetConfirmRequest", "IPasswordResetConfirmRequest"]
+
+
+class IPasswordResetConfirmRequest(IModelData):
+    """The fields of ``PasswordResetConfirmRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    new_password1: str
+    new_password2: str
+    uid: str
+    token: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PasswordResetConfirmRequest(Model):
+class PasswordResetConfirmRequest(Model, IPasswordResetConfirmRequest):
     """Schema ``PasswordResetConfirmRequest``.
 
     Required: new_password1, new_password2, uid, token.
@@ -40,12 +52,15 @@ class PasswordResetConfirmRequest(Model):
         new_password2: str,
         uid: str,
         token: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.new_password1 = new_password1
-        self.new_password2 = new_password2
-        self.uid = uid
-        self.token = token
+        if args:
+            self._reject_positional(args)
+        self.new_password1 = _check_scalar(new_password1, str, 'PasswordResetConfirmRequest.new_password1')
+        self.new_password2 = _check_scalar(new_password2, str, 'PasswordResetConfirmRequest.new_password2')
+        self.uid = _check_scalar(uid, str, 'PasswordResetConfirmRequest.uid')
+        self.token = _check_scalar(token, str, 'PasswordResetConfirmRequest.token')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PasswordResetSerializerExRequest"]
+__all__ = ["PasswordResetSerializerExRequest", "IPasswordResetSerializerExRequest"]
+
+
+class IPasswordResetSerializerExRequest(IModelData):
+    """The fields of ``PasswordResetSerializerExRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    email: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PasswordResetSerializerExRequest(Model):
+class PasswordResetSerializerExRequest(Model, IPasswordResetSerializerExRequest):
     """Schema ``PasswordResetSerializerExRequest``.
 
     Required: email.
@@ -34,9 +43,12 @@ class PasswordResetSerializerExRequest(Model):
     def __init__(
         self,
         email: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.email = email
+        if args:
+            self._reject_positional(args)
+        self.email = _check_scalar(email, str, 'PasswordResetSerializerExRequest.email')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,17 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedAnnotationGuideWriteRequest"]
+__all__ = ["PatchedAnnotationGuideWriteRequest", "IPatchedAnnotationGuideWriteRequest"]
+
+
+class IPatchedAnnotationGuideWriteRequest(IModelData):
+    """The fields of ``PatchedAnnotationGuideWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    task_id: int | None
+    project_id: int | None
+    markdown: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedAnnotationGuideWriteRequest(Model):
+class PatchedAnnotationGuideWriteRequest(Model, IPatchedAnnotationGuideWriteRequest):
     """Schema ``PatchedAnnotationGuideWriteRequest``.
 
     No required fields.
@@ -36,18 +47,20 @@ class PatchedAnnotationGuideWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         task_id: int | None | UnsetType = UNSET,
         project_id: int | None | UnsetType = UNSET,
         markdown: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'PatchedAnnotationGuideWriteRequest.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'PatchedAnnotationGuideWriteRequest.project_id')
         if not isinstance(markdown, UnsetType):
-            self.markdown = markdown
+            self.markdown = _check_scalar(markdown, str, 'PatchedAnnotationGuideWriteRequest.markdown')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,9 +11,11 @@ from attrs import define
 from .. import models as _m
 from .._runtime.model import (
     FileInput,
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -22,11 +24,31 @@ if TYPE_CHECKING:
     from .credentials_type_enum import CredentialsTypeEnum
     from .provider_type_enum import ProviderTypeEnum
 
-__all__ = ["PatchedCloudStorageWriteRequest"]
+__all__ = ["PatchedCloudStorageWriteRequest", "IPatchedCloudStorageWriteRequest"]
+
+
+class IPatchedCloudStorageWriteRequest(IModelData):
+    """The fields of ``PatchedCloudStorageWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    provider_type: ProviderTypeEnum
+    resource: str
+    display_name: str
+    owner: BasicUserRequest
+    credentials_type: CredentialsTypeEnum
+    session_token: str
+    account_name: str
+    key: str
+    secret_key: str
+    connection_string: str
+    key_file: FileInput
+    specific_attributes: str
+    description: str
+    manifests: list[str]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedCloudStorageWriteRequest(Model):
+class PatchedCloudStorageWriteRequest(Model, IPatchedCloudStorageWriteRequest):
     """Schema ``PatchedCloudStorageWriteRequest``.
 
     No required fields.
@@ -54,7 +76,7 @@ class PatchedCloudStorageWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         provider_type: ProviderTypeEnum | str | UnsetType = UNSET,
         resource: str | UnsetType = UNSET,
         display_name: str | UnsetType = UNSET,
@@ -71,34 +93,36 @@ class PatchedCloudStorageWriteRequest(Model):
         manifests: Sequence[str] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(provider_type, UnsetType):
             self.provider_type = _m.ProviderTypeEnum(provider_type)
         if not isinstance(resource, UnsetType):
-            self.resource = resource
+            self.resource = _check_scalar(resource, str, 'PatchedCloudStorageWriteRequest.resource')
         if not isinstance(display_name, UnsetType):
-            self.display_name = display_name
+            self.display_name = _check_scalar(display_name, str, 'PatchedCloudStorageWriteRequest.display_name')
         if not isinstance(owner, UnsetType):
             self.owner = _m.BasicUserRequest.coerce(owner)
         if not isinstance(credentials_type, UnsetType):
             self.credentials_type = _m.CredentialsTypeEnum(credentials_type)
         if not isinstance(session_token, UnsetType):
-            self.session_token = session_token
+            self.session_token = _check_scalar(session_token, str, 'PatchedCloudStorageWriteRequest.session_token')
         if not isinstance(account_name, UnsetType):
-            self.account_name = account_name
+            self.account_name = _check_scalar(account_name, str, 'PatchedCloudStorageWriteRequest.account_name')
         if not isinstance(key, UnsetType):
-            self.key = key
+            self.key = _check_scalar(key, str, 'PatchedCloudStorageWriteRequest.key')
         if not isinstance(secret_key, UnsetType):
-            self.secret_key = secret_key
+            self.secret_key = _check_scalar(secret_key, str, 'PatchedCloudStorageWriteRequest.secret_key')
         if not isinstance(connection_string, UnsetType):
-            self.connection_string = connection_string
+            self.connection_string = _check_scalar(connection_string, str, 'PatchedCloudStorageWriteRequest.connection_string')
         if not isinstance(key_file, UnsetType):
             self.key_file = key_file
         if not isinstance(specific_attributes, UnsetType):
-            self.specific_attributes = specific_attributes
+            self.specific_attributes = _check_scalar(specific_attributes, str, 'PatchedCloudStorageWriteRequest.specific_attributes')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'PatchedCloudStorageWriteRequest.description')
         if not isinstance(manifests, UnsetType):
-            self.manifests = list(manifests)
+            self.manifests = [_check_scalar(i0, str, 'PatchedCloudStorageWriteRequest.manifests') for i0 in manifests]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

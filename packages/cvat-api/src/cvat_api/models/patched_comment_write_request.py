@@ -9,17 +9,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedCommentWriteRequest"]
+__all__ = ["PatchedCommentWriteRequest", "IPatchedCommentWriteRequest"]
+
+
+class IPatchedCommentWriteRequest(IModelData):
+    """The fields of ``PatchedCommentWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    message: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedCommentWriteRequest(Model):
+class PatchedCommentWriteRequest(Model, IPatchedCommentWriteRequest):
     """Schema ``PatchedCommentWriteRequest``.
 
     No required fields.
@@ -34,12 +43,14 @@ class PatchedCommentWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         message: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(message, UnsetType):
-            self.message = message
+            self.message = _check_scalar(message, str, 'PatchedCommentWriteRequest.message')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

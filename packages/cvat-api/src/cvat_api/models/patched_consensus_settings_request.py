@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedConsensusSettingsRequest"]
+__all__ = ["PatchedConsensusSettingsRequest", "IPatchedConsensusSettingsRequest"]
+
+
+class IPatchedConsensusSettingsRequest(IModelData):
+    """The fields of ``PatchedConsensusSettingsRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    iou_threshold: float
+    quorum: float
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedConsensusSettingsRequest(Model):
+class PatchedConsensusSettingsRequest(Model, IPatchedConsensusSettingsRequest):
     """Schema ``PatchedConsensusSettingsRequest``.
 
     No required fields.
@@ -35,15 +45,17 @@ class PatchedConsensusSettingsRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         iou_threshold: float | UnsetType = UNSET,
         quorum: float | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(iou_threshold, UnsetType):
-            self.iou_threshold = iou_threshold
+            self.iou_threshold = _check_scalar(iou_threshold, float, 'PatchedConsensusSettingsRequest.iou_threshold')
         if not isinstance(quorum, UnsetType):
-            self.quorum = quorum
+            self.quorum = _check_scalar(quorum, float, 'PatchedConsensusSettingsRequest.quorum')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,19 +10,29 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .role_enum import RoleEnum
 
-__all__ = ["PatchedInvitationWriteRequest"]
+__all__ = ["PatchedInvitationWriteRequest", "IPatchedInvitationWriteRequest"]
+
+
+class IPatchedInvitationWriteRequest(IModelData):
+    """The fields of ``PatchedInvitationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    role: RoleEnum
+    email: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedInvitationWriteRequest(Model):
+class PatchedInvitationWriteRequest(Model, IPatchedInvitationWriteRequest):
     """Schema ``PatchedInvitationWriteRequest``.
 
     No required fields.
@@ -38,15 +48,17 @@ class PatchedInvitationWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         role: RoleEnum | str | UnsetType = UNSET,
         email: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(role, UnsetType):
             self.role = _m.RoleEnum(role)
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'PatchedInvitationWriteRequest.email')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

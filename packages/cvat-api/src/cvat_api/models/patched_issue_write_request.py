@@ -9,17 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedIssueWriteRequest"]
+__all__ = ["PatchedIssueWriteRequest", "IPatchedIssueWriteRequest"]
+
+
+class IPatchedIssueWriteRequest(IModelData):
+    """The fields of ``PatchedIssueWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    position: list[float]
+    assignee: int | None
+    resolved: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedIssueWriteRequest(Model):
+class PatchedIssueWriteRequest(Model, IPatchedIssueWriteRequest):
     """Schema ``PatchedIssueWriteRequest``.
 
     No required fields.
@@ -36,18 +47,20 @@ class PatchedIssueWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         position: Sequence[float] | UnsetType = UNSET,
         assignee: int | None | UnsetType = UNSET,
         resolved: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(position, UnsetType):
-            self.position = list(position)
+            self.position = [_check_scalar(i0, float, 'PatchedIssueWriteRequest.position') for i0 in position]
         if not isinstance(assignee, UnsetType):
-            self.assignee = assignee
+            self.assignee = None if assignee is None else _check_scalar(assignee, int, 'PatchedIssueWriteRequest.assignee')
         if not isinstance(resolved, UnsetType):
-            self.resolved = resolved
+            self.resolved = _check_scalar(resolved, bool, 'PatchedIssueWriteRequest.resolved')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,17 +9,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedJobDataMetaWriteRequest"]
+__all__ = ["PatchedJobDataMetaWriteRequest", "IPatchedJobDataMetaWriteRequest"]
+
+
+class IPatchedJobDataMetaWriteRequest(IModelData):
+    """The fields of ``PatchedJobDataMetaWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    deleted_frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedJobDataMetaWriteRequest(Model):
+class PatchedJobDataMetaWriteRequest(Model, IPatchedJobDataMetaWriteRequest):
     """Schema ``PatchedJobDataMetaWriteRequest``.
 
     No required fields.
@@ -34,12 +43,14 @@ class PatchedJobDataMetaWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         deleted_frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(deleted_frames, UnsetType):
-            self.deleted_frames = list(deleted_frames)
+            self.deleted_frames = [_check_scalar(i0, int, 'PatchedJobDataMetaWriteRequest.deleted_frames') for i0 in deleted_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,19 +10,29 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .frame_selection_method import FrameSelectionMethod
 
-__all__ = ["PatchedJobValidationLayoutWriteRequest"]
+__all__ = ["PatchedJobValidationLayoutWriteRequest", "IPatchedJobValidationLayoutWriteRequest"]
+
+
+class IPatchedJobValidationLayoutWriteRequest(IModelData):
+    """The fields of ``PatchedJobValidationLayoutWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame_selection_method: FrameSelectionMethod
+    honeypot_real_frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedJobValidationLayoutWriteRequest(Model):
+class PatchedJobValidationLayoutWriteRequest(Model, IPatchedJobValidationLayoutWriteRequest):
     """Schema ``PatchedJobValidationLayoutWriteRequest``.
 
     No required fields.
@@ -38,15 +48,17 @@ class PatchedJobValidationLayoutWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         frame_selection_method: FrameSelectionMethod | str | UnsetType = UNSET,
         honeypot_real_frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(frame_selection_method, UnsetType):
             self.frame_selection_method = _m.FrameSelectionMethod(frame_selection_method)
         if not isinstance(honeypot_real_frames, UnsetType):
-            self.honeypot_real_frames = list(honeypot_real_frames)
+            self.honeypot_real_frames = [_check_scalar(i0, int, 'PatchedJobValidationLayoutWriteRequest.honeypot_real_frames') for i0 in honeypot_real_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

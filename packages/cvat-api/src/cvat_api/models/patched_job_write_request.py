@@ -10,20 +10,31 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .job_stage import JobStage
     from .operation_status import OperationStatus
 
-__all__ = ["PatchedJobWriteRequest"]
+__all__ = ["PatchedJobWriteRequest", "IPatchedJobWriteRequest"]
+
+
+class IPatchedJobWriteRequest(IModelData):
+    """The fields of ``PatchedJobWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    assignee: int | None
+    stage: JobStage
+    state: OperationStatus
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedJobWriteRequest(Model):
+class PatchedJobWriteRequest(Model, IPatchedJobWriteRequest):
     """Schema ``PatchedJobWriteRequest``.
 
     No required fields.
@@ -40,14 +51,16 @@ class PatchedJobWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         assignee: int | None | UnsetType = UNSET,
         stage: JobStage | str | UnsetType = UNSET,
         state: OperationStatus | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(assignee, UnsetType):
-            self.assignee = assignee
+            self.assignee = None if assignee is None else _check_scalar(assignee, int, 'PatchedJobWriteRequest.assignee')
         if not isinstance(stage, UnsetType):
             self.stage = _m.JobStage(stage)
         if not isinstance(state, UnsetType):

@@ -10,9 +10,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,25 @@ if TYPE_CHECKING:
     from .label_type import LabelType
     from .sublabel_request import SublabelRequest
 
-__all__ = ["PatchedLabelRequest"]
+__all__ = ["PatchedLabelRequest", "IPatchedLabelRequest"]
+
+
+class IPatchedLabelRequest(IModelData):
+    """The fields of ``PatchedLabelRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    name: str
+    color: str
+    attributes: list[AttributeRequest]
+    deleted: bool
+    type: LabelType
+    svg: str
+    sublabels: list[SublabelRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedLabelRequest(Model):
+class PatchedLabelRequest(Model, IPatchedLabelRequest):
     """Schema ``PatchedLabelRequest``.
 
     No required fields.
@@ -47,7 +63,7 @@ class PatchedLabelRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         color: str | UnsetType = UNSET,
@@ -58,20 +74,22 @@ class PatchedLabelRequest(Model):
         sublabels: Sequence[SublabelRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'PatchedLabelRequest.id')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'PatchedLabelRequest.name')
         if not isinstance(color, UnsetType):
-            self.color = color
+            self.color = _check_scalar(color, str, 'PatchedLabelRequest.color')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeRequest.coerce(i0) for i0 in attributes]
         if not isinstance(deleted, UnsetType):
-            self.deleted = deleted
+            self.deleted = _check_scalar(deleted, bool, 'PatchedLabelRequest.deleted')
         if not isinstance(type, UnsetType):
             self.type = _m.LabelType(type)
         if not isinstance(svg, UnsetType):
-            self.svg = svg
+            self.svg = _check_scalar(svg, str, 'PatchedLabelRequest.svg')
         if not isinstance(sublabels, UnsetType):
             self.sublabels = [_m.SublabelRequest.coerce(i0) for i0 in sublabels]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,9 +10,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,21 @@ if TYPE_CHECKING:
     from .labeled_shape_request import LabeledShapeRequest
     from .labeled_track_request import LabeledTrackRequest
 
-__all__ = ["PatchedLabeledDataRequest"]
+__all__ = ["PatchedLabeledDataRequest", "IPatchedLabeledDataRequest"]
+
+
+class IPatchedLabeledDataRequest(IModelData):
+    """The fields of ``PatchedLabeledDataRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    version: int
+    tags: list[LabeledImageRequest]
+    shapes: list[LabeledShapeRequest]
+    tracks: list[LabeledTrackRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedLabeledDataRequest(Model):
+class PatchedLabeledDataRequest(Model, IPatchedLabeledDataRequest):
     """Schema ``PatchedLabeledDataRequest``.
 
     No required fields.
@@ -43,15 +55,17 @@ class PatchedLabeledDataRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         version: int | UnsetType = UNSET,
         tags: Sequence[LabeledImageRequest | Mapping[str, Any]] | UnsetType = UNSET,
         shapes: Sequence[LabeledShapeRequest | Mapping[str, Any]] | UnsetType = UNSET,
         tracks: Sequence[LabeledTrackRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(version, UnsetType):
-            self.version = version
+            self.version = _check_scalar(version, int, 'PatchedLabeledDataRequest.version')
         if not isinstance(tags, UnsetType):
             self.tags = [_m.LabeledImageRequest.coerce(i0) for i0 in tags]
         if not isinstance(shapes, UnsetType):

@@ -10,6 +10,7 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
@@ -18,11 +19,18 @@ from .._runtime.model import (
 if TYPE_CHECKING:
     from .role_enum import RoleEnum
 
-__all__ = ["PatchedMembershipWriteRequest"]
+__all__ = ["PatchedMembershipWriteRequest", "IPatchedMembershipWriteRequest"]
+
+
+class IPatchedMembershipWriteRequest(IModelData):
+    """The fields of ``PatchedMembershipWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    role: RoleEnum
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedMembershipWriteRequest(Model):
+class PatchedMembershipWriteRequest(Model, IPatchedMembershipWriteRequest):
     """Schema ``PatchedMembershipWriteRequest``.
 
     No required fields.
@@ -37,10 +45,12 @@ class PatchedMembershipWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         role: RoleEnum | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(role, UnsetType):
             self.role = _m.RoleEnum(role)
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -8,22 +8,30 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
-    dump_model as _dump_model,
+    check_scalar as _check_scalar,
 )
 
-if TYPE_CHECKING:
-    from .patched_organization_write_request_contact import PatchedOrganizationWriteRequestContact
 
-__all__ = ["PatchedOrganizationWriteRequest"]
+__all__ = ["PatchedOrganizationWriteRequest", "IPatchedOrganizationWriteRequest"]
+
+
+class IPatchedOrganizationWriteRequest(IModelData):
+    """The fields of ``PatchedOrganizationWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    slug: str
+    name: str
+    description: str
+    contact: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedOrganizationWriteRequest(Model):
+class PatchedOrganizationWriteRequest(Model, IPatchedOrganizationWriteRequest):
     """Schema ``PatchedOrganizationWriteRequest``.
 
     No required fields.
@@ -33,7 +41,7 @@ class PatchedOrganizationWriteRequest(Model):
     slug: str
     name: str
     description: str
-    contact: PatchedOrganizationWriteRequestContact
+    contact: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -41,21 +49,23 @@ class PatchedOrganizationWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         slug: str | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
-        contact: PatchedOrganizationWriteRequestContact | Mapping[str, Any] | UnsetType = UNSET,
+        contact: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(slug, UnsetType):
-            self.slug = slug
+            self.slug = _check_scalar(slug, str, 'PatchedOrganizationWriteRequest.slug')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'PatchedOrganizationWriteRequest.name')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'PatchedOrganizationWriteRequest.description')
         if not isinstance(contact, UnsetType):
-            self.contact = _m.PatchedOrganizationWriteRequestContact.coerce(contact)
+            self.contact = dict(contact)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -75,7 +85,7 @@ class PatchedOrganizationWriteRequest(Model):
             obj.description = v
         v = d.pop('contact', UNSET)
         if v is not UNSET:
-            obj.contact = _m.PatchedOrganizationWriteRequestContact.from_dict(v)
+            obj.contact = v
         obj.additional_properties = d
         return obj
 
@@ -94,6 +104,6 @@ class PatchedOrganizationWriteRequest(Model):
             d['description'] = v
         v = getattr(self, 'contact', UNSET)
         if v is not UNSET:
-            d['contact'] = _dump_model(v)
+            d['contact'] = v
         d.update(self.additional_properties)
         return d

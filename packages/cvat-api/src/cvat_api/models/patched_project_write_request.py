@@ -10,9 +10,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -20,11 +22,24 @@ if TYPE_CHECKING:
     from .patched_label_request import PatchedLabelRequest
     from .storage_request import StorageRequest
 
-__all__ = ["PatchedProjectWriteRequest"]
+__all__ = ["PatchedProjectWriteRequest", "IPatchedProjectWriteRequest"]
+
+
+class IPatchedProjectWriteRequest(IModelData):
+    """The fields of ``PatchedProjectWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    labels: list[PatchedLabelRequest]
+    owner_id: int | None
+    assignee_id: int | None
+    bug_tracker: str
+    target_storage: StorageRequest
+    source_storage: StorageRequest
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedProjectWriteRequest(Model):
+class PatchedProjectWriteRequest(Model, IPatchedProjectWriteRequest):
     """Schema ``PatchedProjectWriteRequest``.
 
     No required fields.
@@ -45,7 +60,7 @@ class PatchedProjectWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         name: str | UnsetType = UNSET,
         labels: Sequence[PatchedLabelRequest | Mapping[str, Any]] | UnsetType = UNSET,
         owner_id: int | None | UnsetType = UNSET,
@@ -55,16 +70,18 @@ class PatchedProjectWriteRequest(Model):
         source_storage: StorageRequest | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'PatchedProjectWriteRequest.name')
         if not isinstance(labels, UnsetType):
             self.labels = [_m.PatchedLabelRequest.coerce(i0) for i0 in labels]
         if not isinstance(owner_id, UnsetType):
-            self.owner_id = owner_id
+            self.owner_id = None if owner_id is None else _check_scalar(owner_id, int, 'PatchedProjectWriteRequest.owner_id')
         if not isinstance(assignee_id, UnsetType):
-            self.assignee_id = assignee_id
+            self.assignee_id = None if assignee_id is None else _check_scalar(assignee_id, int, 'PatchedProjectWriteRequest.assignee_id')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'PatchedProjectWriteRequest.bug_tracker')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = _m.StorageRequest.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):

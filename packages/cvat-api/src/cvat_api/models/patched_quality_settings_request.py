@@ -10,20 +10,47 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .quality_point_size_base import QualityPointSizeBase
     from .quality_target_metric import QualityTargetMetric
 
-__all__ = ["PatchedQualitySettingsRequest"]
+__all__ = ["PatchedQualitySettingsRequest", "IPatchedQualitySettingsRequest"]
+
+
+class IPatchedQualitySettingsRequest(IModelData):
+    """The fields of ``PatchedQualitySettingsRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    job_filter: str
+    inherit: bool
+    target_metric: QualityTargetMetric
+    target_metric_threshold: float
+    max_validations_per_job: int
+    iou_threshold: float
+    oks_sigma: float
+    point_size_base: QualityPointSizeBase
+    line_thickness: float
+    low_overlap_threshold: float
+    compare_line_orientation: bool
+    line_orientation_threshold: float
+    compare_groups: bool
+    group_match_threshold: float
+    check_covered_annotations: bool
+    object_visibility_threshold: float
+    panoptic_comparison: bool
+    compare_attributes: bool
+    empty_is_annotated: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedQualitySettingsRequest(Model):
+class PatchedQualitySettingsRequest(Model, IPatchedQualitySettingsRequest):
     """Schema ``PatchedQualitySettingsRequest``.
 
     No required fields.
@@ -56,7 +83,7 @@ class PatchedQualitySettingsRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         job_filter: str | UnsetType = UNSET,
         inherit: bool | UnsetType = UNSET,
         target_metric: QualityTargetMetric | str | UnsetType = UNSET,
@@ -78,44 +105,46 @@ class PatchedQualitySettingsRequest(Model):
         empty_is_annotated: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(job_filter, UnsetType):
-            self.job_filter = job_filter
+            self.job_filter = _check_scalar(job_filter, str, 'PatchedQualitySettingsRequest.job_filter')
         if not isinstance(inherit, UnsetType):
-            self.inherit = inherit
+            self.inherit = _check_scalar(inherit, bool, 'PatchedQualitySettingsRequest.inherit')
         if not isinstance(target_metric, UnsetType):
             self.target_metric = _m.QualityTargetMetric(target_metric)
         if not isinstance(target_metric_threshold, UnsetType):
-            self.target_metric_threshold = target_metric_threshold
+            self.target_metric_threshold = _check_scalar(target_metric_threshold, float, 'PatchedQualitySettingsRequest.target_metric_threshold')
         if not isinstance(max_validations_per_job, UnsetType):
-            self.max_validations_per_job = max_validations_per_job
+            self.max_validations_per_job = _check_scalar(max_validations_per_job, int, 'PatchedQualitySettingsRequest.max_validations_per_job')
         if not isinstance(iou_threshold, UnsetType):
-            self.iou_threshold = iou_threshold
+            self.iou_threshold = _check_scalar(iou_threshold, float, 'PatchedQualitySettingsRequest.iou_threshold')
         if not isinstance(oks_sigma, UnsetType):
-            self.oks_sigma = oks_sigma
+            self.oks_sigma = _check_scalar(oks_sigma, float, 'PatchedQualitySettingsRequest.oks_sigma')
         if not isinstance(point_size_base, UnsetType):
             self.point_size_base = _m.QualityPointSizeBase(point_size_base)
         if not isinstance(line_thickness, UnsetType):
-            self.line_thickness = line_thickness
+            self.line_thickness = _check_scalar(line_thickness, float, 'PatchedQualitySettingsRequest.line_thickness')
         if not isinstance(low_overlap_threshold, UnsetType):
-            self.low_overlap_threshold = low_overlap_threshold
+            self.low_overlap_threshold = _check_scalar(low_overlap_threshold, float, 'PatchedQualitySettingsRequest.low_overlap_threshold')
         if not isinstance(compare_line_orientation, UnsetType):
-            self.compare_line_orientation = compare_line_orientation
+            self.compare_line_orientation = _check_scalar(compare_line_orientation, bool, 'PatchedQualitySettingsRequest.compare_line_orientation')
         if not isinstance(line_orientation_threshold, UnsetType):
-            self.line_orientation_threshold = line_orientation_threshold
+            self.line_orientation_threshold = _check_scalar(line_orientation_threshold, float, 'PatchedQualitySettingsRequest.line_orientation_threshold')
         if not isinstance(compare_groups, UnsetType):
-            self.compare_groups = compare_groups
+            self.compare_groups = _check_scalar(compare_groups, bool, 'PatchedQualitySettingsRequest.compare_groups')
         if not isinstance(group_match_threshold, UnsetType):
-            self.group_match_threshold = group_match_threshold
+            self.group_match_threshold = _check_scalar(group_match_threshold, float, 'PatchedQualitySettingsRequest.group_match_threshold')
         if not isinstance(check_covered_annotations, UnsetType):
-            self.check_covered_annotations = check_covered_annotations
+            self.check_covered_annotations = _check_scalar(check_covered_annotations, bool, 'PatchedQualitySettingsRequest.check_covered_annotations')
         if not isinstance(object_visibility_threshold, UnsetType):
-            self.object_visibility_threshold = object_visibility_threshold
+            self.object_visibility_threshold = _check_scalar(object_visibility_threshold, float, 'PatchedQualitySettingsRequest.object_visibility_threshold')
         if not isinstance(panoptic_comparison, UnsetType):
-            self.panoptic_comparison = panoptic_comparison
+            self.panoptic_comparison = _check_scalar(panoptic_comparison, bool, 'PatchedQualitySettingsRequest.panoptic_comparison')
         if not isinstance(compare_attributes, UnsetType):
-            self.compare_attributes = compare_attributes
+            self.compare_attributes = _check_scalar(compare_attributes, bool, 'PatchedQualitySettingsRequest.compare_attributes')
         if not isinstance(empty_is_annotated, UnsetType):
-            self.empty_is_annotated = empty_is_annotated
+            self.empty_is_annotated = _check_scalar(empty_is_annotated, bool, 'PatchedQualitySettingsRequest.empty_is_annotated')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,19 +10,30 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .frame_selection_method import FrameSelectionMethod
 
-__all__ = ["PatchedTaskValidationLayoutWriteRequest"]
+__all__ = ["PatchedTaskValidationLayoutWriteRequest", "IPatchedTaskValidationLayoutWriteRequest"]
+
+
+class IPatchedTaskValidationLayoutWriteRequest(IModelData):
+    """The fields of ``PatchedTaskValidationLayoutWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    disabled_frames: list[int]
+    frame_selection_method: FrameSelectionMethod
+    honeypot_real_frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedTaskValidationLayoutWriteRequest(Model):
+class PatchedTaskValidationLayoutWriteRequest(Model, IPatchedTaskValidationLayoutWriteRequest):
     """Schema ``PatchedTaskValidationLayoutWriteRequest``.
 
     No required fields.
@@ -39,18 +50,20 @@ class PatchedTaskValidationLayoutWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         disabled_frames: Sequence[int] | UnsetType = UNSET,
         frame_selection_method: FrameSelectionMethod | str | UnsetType = UNSET,
         honeypot_real_frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(disabled_frames, UnsetType):
-            self.disabled_frames = list(disabled_frames)
+            self.disabled_frames = [_check_scalar(i0, int, 'PatchedTaskValidationLayoutWriteRequest.disabled_frames') for i0 in disabled_frames]
         if not isinstance(frame_selection_method, UnsetType):
             self.frame_selection_method = _m.FrameSelectionMethod(frame_selection_method)
         if not isinstance(honeypot_real_frames, UnsetType):
-            self.honeypot_real_frames = list(honeypot_real_frames)
+            self.honeypot_real_frames = [_check_scalar(i0, int, 'PatchedTaskValidationLayoutWriteRequest.honeypot_real_frames') for i0 in honeypot_real_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,9 +10,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -20,11 +22,26 @@ if TYPE_CHECKING:
     from .patched_label_request import PatchedLabelRequest
     from .storage_request import StorageRequest
 
-__all__ = ["PatchedTaskWriteRequest"]
+__all__ = ["PatchedTaskWriteRequest", "IPatchedTaskWriteRequest"]
+
+
+class IPatchedTaskWriteRequest(IModelData):
+    """The fields of ``PatchedTaskWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    project_id: int | None
+    owner_id: int | None
+    assignee_id: int | None
+    bug_tracker: str
+    labels: list[PatchedLabelRequest]
+    subset: str
+    target_storage: StorageRequest | None
+    source_storage: StorageRequest | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedTaskWriteRequest(Model):
+class PatchedTaskWriteRequest(Model, IPatchedTaskWriteRequest):
     """Schema ``PatchedTaskWriteRequest``.
 
     No required fields.
@@ -47,7 +64,7 @@ class PatchedTaskWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         name: str | UnsetType = UNSET,
         project_id: int | None | UnsetType = UNSET,
         owner_id: int | None | UnsetType = UNSET,
@@ -59,20 +76,22 @@ class PatchedTaskWriteRequest(Model):
         source_storage: StorageRequest | Mapping[str, Any] | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'PatchedTaskWriteRequest.name')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'PatchedTaskWriteRequest.project_id')
         if not isinstance(owner_id, UnsetType):
-            self.owner_id = owner_id
+            self.owner_id = None if owner_id is None else _check_scalar(owner_id, int, 'PatchedTaskWriteRequest.owner_id')
         if not isinstance(assignee_id, UnsetType):
-            self.assignee_id = assignee_id
+            self.assignee_id = None if assignee_id is None else _check_scalar(assignee_id, int, 'PatchedTaskWriteRequest.assignee_id')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'PatchedTaskWriteRequest.bug_tracker')
         if not isinstance(labels, UnsetType):
             self.labels = [_m.PatchedLabelRequest.coerce(i0) for i0 in labels]
         if not isinstance(subset, UnsetType):
-            self.subset = subset
+            self.subset = _check_scalar(subset, str, 'PatchedTaskWriteRequest.subset')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = None if target_storage is None else _m.StorageRequest.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):

@@ -9,17 +9,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["PatchedUserRequest"]
+__all__ = ["PatchedUserRequest", "IPatchedUserRequest"]
+
+
+class IPatchedUserRequest(IModelData):
+    """The fields of ``PatchedUserRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    groups: list[str]
+    is_staff: bool
+    is_superuser: bool
+    is_active: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedUserRequest(Model):
+class PatchedUserRequest(Model, IPatchedUserRequest):
     """Schema ``PatchedUserRequest``.
 
     No required fields.
@@ -41,7 +57,7 @@ class PatchedUserRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         username: str | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
         last_name: str | UnsetType = UNSET,
@@ -52,22 +68,24 @@ class PatchedUserRequest(Model):
         is_active: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(username, UnsetType):
-            self.username = username
+            self.username = _check_scalar(username, str, 'PatchedUserRequest.username')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'PatchedUserRequest.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'PatchedUserRequest.last_name')
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'PatchedUserRequest.email')
         if not isinstance(groups, UnsetType):
-            self.groups = list(groups)
+            self.groups = [_check_scalar(i0, str, 'PatchedUserRequest.groups') for i0 in groups]
         if not isinstance(is_staff, UnsetType):
-            self.is_staff = is_staff
+            self.is_staff = _check_scalar(is_staff, bool, 'PatchedUserRequest.is_staff')
         if not isinstance(is_superuser, UnsetType):
-            self.is_superuser = is_superuser
+            self.is_superuser = _check_scalar(is_superuser, bool, 'PatchedUserRequest.is_superuser')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'PatchedUserRequest.is_active')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,20 +10,35 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .events_enum import EventsEnum
     from .webhook_content_type import WebhookContentType
 
-__all__ = ["PatchedWebhookWriteRequest"]
+__all__ = ["PatchedWebhookWriteRequest", "IPatchedWebhookWriteRequest"]
+
+
+class IPatchedWebhookWriteRequest(IModelData):
+    """The fields of ``PatchedWebhookWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    target_url: str
+    description: str
+    content_type: WebhookContentType
+    secret: str
+    is_active: bool
+    enable_ssl: bool
+    events: list[EventsEnum]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class PatchedWebhookWriteRequest(Model):
+class PatchedWebhookWriteRequest(Model, IPatchedWebhookWriteRequest):
     """Schema ``PatchedWebhookWriteRequest``.
 
     No required fields.
@@ -44,7 +59,7 @@ class PatchedWebhookWriteRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         target_url: str | UnsetType = UNSET,
         description: str | UnsetType = UNSET,
         content_type: WebhookContentType | str | UnsetType = UNSET,
@@ -54,18 +69,20 @@ class PatchedWebhookWriteRequest(Model):
         events: Sequence[EventsEnum | str] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(target_url, UnsetType):
-            self.target_url = target_url
+            self.target_url = _check_scalar(target_url, str, 'PatchedWebhookWriteRequest.target_url')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'PatchedWebhookWriteRequest.description')
         if not isinstance(content_type, UnsetType):
             self.content_type = _m.WebhookContentType(content_type)
         if not isinstance(secret, UnsetType):
-            self.secret = secret
+            self.secret = _check_scalar(secret, str, 'PatchedWebhookWriteRequest.secret')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'PatchedWebhookWriteRequest.is_active')
         if not isinstance(enable_ssl, UnsetType):
-            self.enable_ssl = enable_ssl
+            self.enable_ssl = _check_scalar(enable_ssl, bool, 'PatchedWebhookWriteRequest.enable_ssl')
         if not isinstance(events, UnsetType):
             self.events = [_m.EventsEnum(i0) for i0 in events]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -9,18 +9,30 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["Plugins"]
+__all__ = ["Plugins", "IPlugins"]
+
+
+class IPlugins(IModelData):
+    """The fields of ``Plugins`` (the official client's interface class)."""
+
+    __slots__ = ()
+    git_integration: bool
+    analytics: bool
+    models: bool
+    predict: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Plugins(Model):
+class Plugins(Model, IPlugins):
     """Schema ``Plugins``.
 
     Required: GIT_INTEGRATION, ANALYTICS, MODELS, PREDICT.
@@ -44,12 +56,15 @@ class Plugins(Model):
         analytics: bool,
         models: bool,
         predict: bool,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.git_integration = git_integration
-        self.analytics = analytics
-        self.models = models
-        self.predict = predict
+        if args:
+            self._reject_positional(args)
+        self.git_integration = _check_scalar(git_integration, bool, 'Plugins.git_integration')
+        self.analytics = _check_scalar(analytics, bool, 'Plugins.analytics')
+        self.models = _check_scalar(models, bool, 'Plugins.models')
+        self.predict = _check_scalar(predict, bool, 'Plugins.predict')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

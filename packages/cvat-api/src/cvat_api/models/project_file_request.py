@@ -10,16 +10,24 @@ from attrs import define
 
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
 )
 
 
-__all__ = ["ProjectFileRequest"]
+__all__ = ["ProjectFileRequest", "IProjectFileRequest"]
+
+
+class IProjectFileRequest(IModelData):
+    """The fields of ``ProjectFileRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    project_file: FileInput
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ProjectFileRequest(Model):
+class ProjectFileRequest(Model, IProjectFileRequest):
     """Schema ``ProjectFileRequest``.
 
     Required: project_file.
@@ -35,8 +43,11 @@ class ProjectFileRequest(Model):
     def __init__(
         self,
         project_file: FileInput,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.project_file = project_file
         self.additional_properties = self._extra_kwargs(additional_properties)
 

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -27,11 +29,35 @@ if TYPE_CHECKING:
     from .storage import Storage
     from .tasks_summary import TasksSummary
 
-__all__ = ["ProjectRead"]
+__all__ = ["ProjectRead", "IProjectRead"]
+
+
+class IProjectRead(IModelData):
+    """The fields of ``ProjectRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    tasks: TasksSummary
+    labels: LabelsSummary
+    url: str
+    id: int
+    name: str
+    owner: BasicUser | None
+    assignee: BasicUser | None
+    guide_id: int | None
+    bug_tracker: str
+    task_subsets: list[str]
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    status: JobStatus
+    dimension: str | None
+    organization: int | None
+    target_storage: Storage | None
+    source_storage: Storage | None
+    assignee_updated_date: datetime.datetime | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ProjectRead(Model):
+class ProjectRead(Model, IProjectRead):
     """Schema ``ProjectRead``.
 
     Required: tasks, labels.
@@ -65,7 +91,7 @@ class ProjectRead(Model):
         self,
         tasks: TasksSummary | Mapping[str, Any],
         labels: LabelsSummary | Mapping[str, Any],
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
@@ -84,24 +110,26 @@ class ProjectRead(Model):
         assignee_updated_date: datetime.datetime | str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.tasks = _m.TasksSummary.coerce(tasks)
         self.labels = _m.LabelsSummary.coerce(labels)
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'ProjectRead.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'ProjectRead.id')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'ProjectRead.name')
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(assignee, UnsetType):
             self.assignee = None if assignee is None else _m.BasicUser.coerce(assignee)
         if not isinstance(guide_id, UnsetType):
-            self.guide_id = guide_id
+            self.guide_id = None if guide_id is None else _check_scalar(guide_id, int, 'ProjectRead.guide_id')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'ProjectRead.bug_tracker')
         if not isinstance(task_subsets, UnsetType):
-            self.task_subsets = list(task_subsets)
+            self.task_subsets = [_check_scalar(i0, str, 'ProjectRead.task_subsets') for i0 in task_subsets]
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
@@ -109,9 +137,9 @@ class ProjectRead(Model):
         if not isinstance(status, UnsetType):
             self.status = _m.JobStatus(status)
         if not isinstance(dimension, UnsetType):
-            self.dimension = dimension
+            self.dimension = None if dimension is None else _check_scalar(dimension, str, 'ProjectRead.dimension')
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = None if organization is None else _check_scalar(organization, int, 'ProjectRead.organization')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = None if target_storage is None else _m.Storage.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,24 @@ if TYPE_CHECKING:
     from .patched_label_request import PatchedLabelRequest
     from .storage_request import StorageRequest
 
-__all__ = ["ProjectWriteRequest"]
+__all__ = ["ProjectWriteRequest", "IProjectWriteRequest"]
+
+
+class IProjectWriteRequest(IModelData):
+    """The fields of ``ProjectWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    labels: list[PatchedLabelRequest]
+    owner_id: int | None
+    assignee_id: int | None
+    bug_tracker: str
+    target_storage: StorageRequest
+    source_storage: StorageRequest
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ProjectWriteRequest(Model):
+class ProjectWriteRequest(Model, IProjectWriteRequest):
     """Schema ``ProjectWriteRequest``.
 
     Required: name.
@@ -47,7 +62,7 @@ class ProjectWriteRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         labels: Sequence[PatchedLabelRequest | Mapping[str, Any]] | UnsetType = UNSET,
         owner_id: int | None | UnsetType = UNSET,
         assignee_id: int | None | UnsetType = UNSET,
@@ -56,15 +71,17 @@ class ProjectWriteRequest(Model):
         source_storage: StorageRequest | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'ProjectWriteRequest.name')
         if not isinstance(labels, UnsetType):
             self.labels = [_m.PatchedLabelRequest.coerce(i0) for i0 in labels]
         if not isinstance(owner_id, UnsetType):
-            self.owner_id = owner_id
+            self.owner_id = None if owner_id is None else _check_scalar(owner_id, int, 'ProjectWriteRequest.owner_id')
         if not isinstance(assignee_id, UnsetType):
-            self.assignee_id = assignee_id
+            self.assignee_id = None if assignee_id is None else _check_scalar(assignee_id, int, 'ProjectWriteRequest.assignee_id')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'ProjectWriteRequest.bug_tracker')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = _m.StorageRequest.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):

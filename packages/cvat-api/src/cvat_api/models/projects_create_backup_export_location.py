@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProjectsCreateBackupExportLocation"]
+__all__ = ["ProjectsCreateBackupExportLocation", "IProjectsCreateBackupExportLocation"]
 
 
-class ProjectsCreateBackupExportLocation(ApiStrEnum):
+class IProjectsCreateBackupExportLocation(IModelData):
+    """The value of ``ProjectsCreateBackupExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProjectsCreateBackupExportLocation(IProjectsCreateBackupExportLocation, ApiStrEnum):
     """Enumeration ``ProjectsCreateBackupExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProjectsCreateBackupLocation"]
+__all__ = ["ProjectsCreateBackupLocation", "IProjectsCreateBackupLocation"]
 
 
-class ProjectsCreateBackupLocation(ApiStrEnum):
+class IProjectsCreateBackupLocation(IModelData):
+    """The value of ``ProjectsCreateBackupLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProjectsCreateBackupLocation(IProjectsCreateBackupLocation, ApiStrEnum):
     """Enumeration ``ProjectsCreateBackupLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProjectsCreateDatasetExportLocation"]
+__all__ = ["ProjectsCreateDatasetExportLocation", "IProjectsCreateDatasetExportLocation"]
 
 
-class ProjectsCreateDatasetExportLocation(ApiStrEnum):
+class IProjectsCreateDatasetExportLocation(IModelData):
+    """The value of ``ProjectsCreateDatasetExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProjectsCreateDatasetExportLocation(IProjectsCreateDatasetExportLocation, ApiStrEnum):
     """Enumeration ``ProjectsCreateDatasetExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProjectsCreateDatasetLocation"]
+__all__ = ["ProjectsCreateDatasetLocation", "IProjectsCreateDatasetLocation"]
 
 
-class ProjectsCreateDatasetLocation(ApiStrEnum):
+class IProjectsCreateDatasetLocation(IModelData):
+    """The value of ``ProjectsCreateDatasetLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProjectsCreateDatasetLocation(IProjectsCreateDatasetLocation, ApiStrEnum):
     """Enumeration ``ProjectsCreateDatasetLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProjectsListStatus"]
+__all__ = ["ProjectsListStatus", "IProjectsListStatus"]
 
 
-class ProjectsListStatus(ApiStrEnum):
+class IProjectsListStatus(IModelData):
+    """The value of ``ProjectsListStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProjectsListStatus(IProjectsListStatus, ApiStrEnum):
     """Enumeration ``ProjectsListStatus``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ProviderTypeEnum"]
+__all__ = ["ProviderTypeEnum", "IProviderTypeEnum"]
 
 
-class ProviderTypeEnum(ApiStrEnum):
+class IProviderTypeEnum(IModelData):
+    """The value of ``ProviderTypeEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ProviderTypeEnum(IProviderTypeEnum, ApiStrEnum):
     """Enumeration ``ProviderTypeEnum``; a value this build does not know is accepted as-is."""
 
     AWS_S3_BUCKET = 'AWS_S3_BUCKET'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityListConflictsSeverity"]
+__all__ = ["QualityListConflictsSeverity", "IQualityListConflictsSeverity"]
 
 
-class QualityListConflictsSeverity(ApiStrEnum):
+class IQualityListConflictsSeverity(IModelData):
+    """The value of ``QualityListConflictsSeverity`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityListConflictsSeverity(IQualityListConflictsSeverity, ApiStrEnum):
     """Enumeration ``QualityListConflictsSeverity``; a value this build does not know is accepted as-is."""
 
     WARNING = 'warning'

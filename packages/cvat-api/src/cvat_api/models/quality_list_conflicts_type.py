@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityListConflictsType"]
+__all__ = ["QualityListConflictsType", "IQualityListConflictsType"]
 
 
-class QualityListConflictsType(ApiStrEnum):
+class IQualityListConflictsType(IModelData):
+    """The value of ``QualityListConflictsType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityListConflictsType(IQualityListConflictsType, ApiStrEnum):
     """Enumeration ``QualityListConflictsType``; a value this build does not know is accepted as-is."""
 
     MISSING_ANNOTATION = 'missing_annotation'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityListReportsTarget"]
+__all__ = ["QualityListReportsTarget", "IQualityListReportsTarget"]
 
 
-class QualityListReportsTarget(ApiStrEnum):
+class IQualityListReportsTarget(IModelData):
+    """The value of ``QualityListReportsTarget`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityListReportsTarget(IQualityListReportsTarget, ApiStrEnum):
     """Enumeration ``QualityListReportsTarget``; a value this build does not know is accepted as-is."""
 
     JOB = 'job'

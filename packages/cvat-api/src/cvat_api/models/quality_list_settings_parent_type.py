@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityListSettingsParentType"]
+__all__ = ["QualityListSettingsParentType", "IQualityListSettingsParentType"]
 
 
-class QualityListSettingsParentType(ApiStrEnum):
+class IQualityListSettingsParentType(IModelData):
+    """The value of ``QualityListSettingsParentType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityListSettingsParentType(IQualityListSettingsParentType, ApiStrEnum):
     """Enumeration ``QualityListSettingsParentType``; a value this build does not know is accepted as-is."""
 
     PROJECT = 'project'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityPointSizeBase"]
+__all__ = ["QualityPointSizeBase", "IQualityPointSizeBase"]
 
 
-class QualityPointSizeBase(ApiStrEnum):
+class IQualityPointSizeBase(IModelData):
+    """The value of ``QualityPointSizeBase`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityPointSizeBase(IQualityPointSizeBase, ApiStrEnum):
     """Enumeration ``QualityPointSizeBase``; a value this build does not know is accepted as-is."""
 
     IMAGE_SIZE = 'image_size'

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -25,11 +27,28 @@ if TYPE_CHECKING:
     from .quality_report_summary import QualityReportSummary
     from .quality_report_target import QualityReportTarget
 
-__all__ = ["QualityReport"]
+__all__ = ["QualityReport", "IQualityReport"]
+
+
+class IQualityReport(IModelData):
+    """The fields of ``QualityReport`` (the official client's interface class)."""
+
+    __slots__ = ()
+    target: QualityReportTarget
+    summary: QualityReportSummary
+    id: int
+    job_id: int | None
+    task_id: int | None
+    project_id: int | None
+    parent_id: int | None
+    created_date: datetime.datetime
+    target_last_updated: datetime.datetime
+    gt_last_updated: datetime.datetime | None
+    assignee: BasicUser | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReport(Model):
+class QualityReport(Model, IQualityReport):
     """Schema ``QualityReport``.
 
     Required: target, summary.
@@ -56,7 +75,7 @@ class QualityReport(Model):
         self,
         target: QualityReportTarget | str,
         summary: QualityReportSummary | Mapping[str, Any],
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         job_id: int | None | UnsetType = UNSET,
         task_id: int | None | UnsetType = UNSET,
@@ -68,18 +87,20 @@ class QualityReport(Model):
         assignee: BasicUser | Mapping[str, Any] | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.target = _m.QualityReportTarget(target)
         self.summary = _m.QualityReportSummary.coerce(summary)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'QualityReport.id')
         if not isinstance(job_id, UnsetType):
-            self.job_id = job_id
+            self.job_id = None if job_id is None else _check_scalar(job_id, int, 'QualityReport.job_id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'QualityReport.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'QualityReport.project_id')
         if not isinstance(parent_id, UnsetType):
-            self.parent_id = parent_id
+            self.parent_id = None if parent_id is None else _check_scalar(parent_id, int, 'QualityReport.parent_id')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(target_last_updated, UnsetType):

@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["QualityReportCreateRequest"]
+__all__ = ["QualityReportCreateRequest", "IQualityReportCreateRequest"]
+
+
+class IQualityReportCreateRequest(IModelData):
+    """The fields of ``QualityReportCreateRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    task_id: int
+    project_id: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReportCreateRequest(Model):
+class QualityReportCreateRequest(Model, IQualityReportCreateRequest):
     """Schema ``QualityReportCreateRequest``.
 
     No required fields.
@@ -35,15 +45,17 @@ class QualityReportCreateRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         task_id: int | UnsetType = UNSET,
         project_id: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = _check_scalar(task_id, int, 'QualityReportCreateRequest.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = _check_scalar(project_id, int, 'QualityReportCreateRequest.project_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["QualityReportJobsSummary"]
+__all__ = ["QualityReportJobsSummary", "IQualityReportJobsSummary"]
+
+
+class IQualityReportJobsSummary(IModelData):
+    """The fields of ``QualityReportJobsSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    total: int
+    excluded: int
+    not_checkable: int
+    included: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReportJobsSummary(Model):
+class QualityReportJobsSummary(Model, IQualityReportJobsSummary):
     """Schema ``QualityReportJobsSummary``.
 
     Required: total, excluded, not_checkable, included.
@@ -40,12 +52,15 @@ class QualityReportJobsSummary(Model):
         excluded: int,
         not_checkable: int,
         included: int,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.total = total
-        self.excluded = excluded
-        self.not_checkable = not_checkable
-        self.included = included
+        if args:
+            self._reject_positional(args)
+        self.total = _check_scalar(total, int, 'QualityReportJobsSummary.total')
+        self.excluded = _check_scalar(excluded, int, 'QualityReportJobsSummary.excluded')
+        self.not_checkable = _check_scalar(not_checkable, int, 'QualityReportJobsSummary.not_checkable')
+        self.included = _check_scalar(included, int, 'QualityReportJobsSummary.included')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,23 +10,48 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
 if TYPE_CHECKING:
     from .quality_report_jobs_summary import QualityReportJobsSummary
-    from .quality_report_summary_conflicts_by_type import QualityReportSummaryConflictsByType
     from .quality_report_tasks_summary import QualityReportTasksSummary
 
-__all__ = ["QualityReportSummary"]
+__all__ = ["QualityReportSummary", "IQualityReportSummary"]
+
+
+class IQualityReportSummary(IModelData):
+    """The fields of ``QualityReportSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    total_frames: int
+    validation_frames: int
+    validation_frame_share: float
+    conflict_count: int
+    warning_count: int
+    error_count: int
+    conflicts_by_type: dict[str, int]
+    valid_count: int
+    ds_count: int
+    gt_count: int
+    total_count: int
+    accuracy: float
+    precision: float
+    recall: float
+    frame_count: int
+    frame_share: float
+    tasks: QualityReportTasksSummary
+    jobs: QualityReportJobsSummary
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReportSummary(Model):
+class QualityReportSummary(Model, IQualityReportSummary):
     """Schema ``QualityReportSummary``.
 
     Required: total_frames, validation_frames, validation_frame_share, conflict_count, warning_count, error_count, conflicts_by_type, valid_count, ds_count, gt_count, total_count, accuracy, precision, recall.
@@ -40,7 +65,7 @@ class QualityReportSummary(Model):
     conflict_count: int
     warning_count: int
     error_count: int
-    conflicts_by_type: QualityReportSummaryConflictsByType
+    conflicts_by_type: dict[str, int]
     valid_count: int
     ds_count: int
     gt_count: int
@@ -66,7 +91,7 @@ class QualityReportSummary(Model):
         conflict_count: int,
         warning_count: int,
         error_count: int,
-        conflicts_by_type: QualityReportSummaryConflictsByType | Mapping[str, Any],
+        conflicts_by_type: dict[str, int],
         valid_count: int,
         ds_count: int,
         gt_count: int,
@@ -74,31 +99,33 @@ class QualityReportSummary(Model):
         accuracy: float,
         precision: float,
         recall: float,
-        *,
+        *args: Any,
         frame_count: int | UnsetType = UNSET,
         frame_share: float | UnsetType = UNSET,
         tasks: QualityReportTasksSummary | Mapping[str, Any] | UnsetType = UNSET,
         jobs: QualityReportJobsSummary | Mapping[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.total_frames = total_frames
-        self.validation_frames = validation_frames
-        self.validation_frame_share = validation_frame_share
-        self.conflict_count = conflict_count
-        self.warning_count = warning_count
-        self.error_count = error_count
-        self.conflicts_by_type = _m.QualityReportSummaryConflictsByType.coerce(conflicts_by_type)
-        self.valid_count = valid_count
-        self.ds_count = ds_count
-        self.gt_count = gt_count
-        self.total_count = total_count
-        self.accuracy = accuracy
-        self.precision = precision
-        self.recall = recall
+        if args:
+            self._reject_positional(args)
+        self.total_frames = _check_scalar(total_frames, int, 'QualityReportSummary.total_frames')
+        self.validation_frames = _check_scalar(validation_frames, int, 'QualityReportSummary.validation_frames')
+        self.validation_frame_share = _check_scalar(validation_frame_share, float, 'QualityReportSummary.validation_frame_share')
+        self.conflict_count = _check_scalar(conflict_count, int, 'QualityReportSummary.conflict_count')
+        self.warning_count = _check_scalar(warning_count, int, 'QualityReportSummary.warning_count')
+        self.error_count = _check_scalar(error_count, int, 'QualityReportSummary.error_count')
+        self.conflicts_by_type = {k0: _check_scalar(i0, int, 'QualityReportSummary.conflicts_by_type') for k0, i0 in conflicts_by_type.items()}
+        self.valid_count = _check_scalar(valid_count, int, 'QualityReportSummary.valid_count')
+        self.ds_count = _check_scalar(ds_count, int, 'QualityReportSummary.ds_count')
+        self.gt_count = _check_scalar(gt_count, int, 'QualityReportSummary.gt_count')
+        self.total_count = _check_scalar(total_count, int, 'QualityReportSummary.total_count')
+        self.accuracy = _check_scalar(accuracy, float, 'QualityReportSummary.accuracy')
+        self.precision = _check_scalar(precision, float, 'QualityReportSummary.precision')
+        self.recall = _check_scalar(recall, float, 'QualityReportSummary.recall')
         if not isinstance(frame_count, UnsetType):
-            self.frame_count = frame_count
+            self.frame_count = _check_scalar(frame_count, int, 'QualityReportSummary.frame_count')
         if not isinstance(frame_share, UnsetType):
-            self.frame_share = frame_share
+            self.frame_share = _check_scalar(frame_share, float, 'QualityReportSummary.frame_share')
         if not isinstance(tasks, UnsetType):
             self.tasks = _m.QualityReportTasksSummary.coerce(tasks)
         if not isinstance(jobs, UnsetType):
@@ -119,7 +146,7 @@ class QualityReportSummary(Model):
             v = d.pop('error_count')
             obj.error_count = v
             v = d.pop('conflicts_by_type')
-            obj.conflicts_by_type = _m.QualityReportSummaryConflictsByType.from_dict(v)
+            obj.conflicts_by_type = v
             v = d.pop('valid_count')
             obj.valid_count = v
             v = d.pop('ds_count')
@@ -171,7 +198,7 @@ class QualityReportSummary(Model):
         v = self.error_count
         d['error_count'] = v
         v = self.conflicts_by_type
-        d['conflicts_by_type'] = _dump_model(v)
+        d['conflicts_by_type'] = v
         v = self.valid_count
         d['valid_count'] = v
         v = self.ds_count

@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
 )
 
 
-__all__ = ["QualityReportSummaryConflictsByType"]
+__all__ = ["QualityReportSummaryConflictsByType", "IQualityReportSummaryConflictsByType"]
+
+
+class IQualityReportSummaryConflictsByType(IModelData):
+    """The fields of ``QualityReportSummaryConflictsByType`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReportSummaryConflictsByType(Model):
+class QualityReportSummaryConflictsByType(Model, IQualityReportSummaryConflictsByType):
     """Schema ``QualityReportSummaryConflictsByType``.
 
     No required fields.
@@ -31,8 +38,11 @@ class QualityReportSummaryConflictsByType(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityReportTarget"]
+__all__ = ["QualityReportTarget", "IQualityReportTarget"]
 
 
-class QualityReportTarget(ApiStrEnum):
+class IQualityReportTarget(IModelData):
+    """The value of ``QualityReportTarget`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityReportTarget(IQualityReportTarget, ApiStrEnum):
     """Enumeration ``QualityReportTarget``; a value this build does not know is accepted as-is."""
 
     JOB = 'job'

@@ -9,16 +9,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["QualityReportTasksSummary"]
+__all__ = ["QualityReportTasksSummary", "IQualityReportTasksSummary"]
+
+
+class IQualityReportTasksSummary(IModelData):
+    """The fields of ``QualityReportTasksSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    total: int
+    custom: int
+    not_configured: int
+    excluded: int
+    included: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityReportTasksSummary(Model):
+class QualityReportTasksSummary(Model, IQualityReportTasksSummary):
     """Schema ``QualityReportTasksSummary``.
 
     Required: total, custom, not_configured, excluded, included.
@@ -42,13 +55,16 @@ class QualityReportTasksSummary(Model):
         not_configured: int,
         excluded: int,
         included: int,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.total = total
-        self.custom = custom
-        self.not_configured = not_configured
-        self.excluded = excluded
-        self.included = included
+        if args:
+            self._reject_positional(args)
+        self.total = _check_scalar(total, int, 'QualityReportTasksSummary.total')
+        self.custom = _check_scalar(custom, int, 'QualityReportTasksSummary.custom')
+        self.not_configured = _check_scalar(not_configured, int, 'QualityReportTasksSummary.not_configured')
+        self.excluded = _check_scalar(excluded, int, 'QualityReportTasksSummary.excluded')
+        self.included = _check_scalar(included, int, 'QualityReportTasksSummary.included')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

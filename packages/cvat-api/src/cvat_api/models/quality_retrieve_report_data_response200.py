@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
 )
 
 
-__all__ = ["QualityRetrieveReportDataResponse200"]
+__all__ = ["QualityRetrieveReportDataResponse200", "IQualityRetrieveReportDataResponse200"]
+
+
+class IQualityRetrieveReportDataResponse200(IModelData):
+    """The fields of ``QualityRetrieveReportDataResponse200`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualityRetrieveReportDataResponse200(Model):
+class QualityRetrieveReportDataResponse200(Model, IQualityRetrieveReportDataResponse200):
     """Schema ``QualityRetrieveReportDataResponse200``.
 
     No required fields.
@@ -31,8 +38,11 @@ class QualityRetrieveReportDataResponse200(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

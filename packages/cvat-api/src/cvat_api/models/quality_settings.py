@@ -11,9 +11,11 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
@@ -22,11 +24,41 @@ if TYPE_CHECKING:
     from .quality_point_size_base import QualityPointSizeBase
     from .quality_target_metric import QualityTargetMetric
 
-__all__ = ["QualitySettings"]
+__all__ = ["QualitySettings", "IQualitySettings"]
+
+
+class IQualitySettings(IModelData):
+    """The fields of ``QualitySettings`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    task_id: int | None
+    project_id: int | None
+    job_filter: str
+    inherit: bool
+    target_metric: QualityTargetMetric
+    target_metric_threshold: float
+    max_validations_per_job: int
+    iou_threshold: float
+    oks_sigma: float
+    point_size_base: QualityPointSizeBase
+    line_thickness: float
+    low_overlap_threshold: float
+    compare_line_orientation: bool
+    line_orientation_threshold: float
+    compare_groups: bool
+    group_match_threshold: float
+    check_covered_annotations: bool
+    object_visibility_threshold: float
+    panoptic_comparison: bool
+    compare_attributes: bool
+    empty_is_annotated: bool
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class QualitySettings(Model):
+class QualitySettings(Model, IQualitySettings):
     """Schema ``QualitySettings``.
 
     No required fields.
@@ -64,7 +96,7 @@ class QualitySettings(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         task_id: int | None | UnsetType = UNSET,
         project_id: int | None | UnsetType = UNSET,
@@ -91,50 +123,52 @@ class QualitySettings(Model):
         updated_date: datetime.datetime | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'QualitySettings.id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'QualitySettings.task_id')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'QualitySettings.project_id')
         if not isinstance(job_filter, UnsetType):
-            self.job_filter = job_filter
+            self.job_filter = _check_scalar(job_filter, str, 'QualitySettings.job_filter')
         if not isinstance(inherit, UnsetType):
-            self.inherit = inherit
+            self.inherit = _check_scalar(inherit, bool, 'QualitySettings.inherit')
         if not isinstance(target_metric, UnsetType):
             self.target_metric = _m.QualityTargetMetric(target_metric)
         if not isinstance(target_metric_threshold, UnsetType):
-            self.target_metric_threshold = target_metric_threshold
+            self.target_metric_threshold = _check_scalar(target_metric_threshold, float, 'QualitySettings.target_metric_threshold')
         if not isinstance(max_validations_per_job, UnsetType):
-            self.max_validations_per_job = max_validations_per_job
+            self.max_validations_per_job = _check_scalar(max_validations_per_job, int, 'QualitySettings.max_validations_per_job')
         if not isinstance(iou_threshold, UnsetType):
-            self.iou_threshold = iou_threshold
+            self.iou_threshold = _check_scalar(iou_threshold, float, 'QualitySettings.iou_threshold')
         if not isinstance(oks_sigma, UnsetType):
-            self.oks_sigma = oks_sigma
+            self.oks_sigma = _check_scalar(oks_sigma, float, 'QualitySettings.oks_sigma')
         if not isinstance(point_size_base, UnsetType):
             self.point_size_base = _m.QualityPointSizeBase(point_size_base)
         if not isinstance(line_thickness, UnsetType):
-            self.line_thickness = line_thickness
+            self.line_thickness = _check_scalar(line_thickness, float, 'QualitySettings.line_thickness')
         if not isinstance(low_overlap_threshold, UnsetType):
-            self.low_overlap_threshold = low_overlap_threshold
+            self.low_overlap_threshold = _check_scalar(low_overlap_threshold, float, 'QualitySettings.low_overlap_threshold')
         if not isinstance(compare_line_orientation, UnsetType):
-            self.compare_line_orientation = compare_line_orientation
+            self.compare_line_orientation = _check_scalar(compare_line_orientation, bool, 'QualitySettings.compare_line_orientation')
         if not isinstance(line_orientation_threshold, UnsetType):
-            self.line_orientation_threshold = line_orientation_threshold
+            self.line_orientation_threshold = _check_scalar(line_orientation_threshold, float, 'QualitySettings.line_orientation_threshold')
         if not isinstance(compare_groups, UnsetType):
-            self.compare_groups = compare_groups
+            self.compare_groups = _check_scalar(compare_groups, bool, 'QualitySettings.compare_groups')
         if not isinstance(group_match_threshold, UnsetType):
-            self.group_match_threshold = group_match_threshold
+            self.group_match_threshold = _check_scalar(group_match_threshold, float, 'QualitySettings.group_match_threshold')
         if not isinstance(check_covered_annotations, UnsetType):
-            self.check_covered_annotations = check_covered_annotations
+            self.check_covered_annotations = _check_scalar(check_covered_annotations, bool, 'QualitySettings.check_covered_annotations')
         if not isinstance(object_visibility_threshold, UnsetType):
-            self.object_visibility_threshold = object_visibility_threshold
+            self.object_visibility_threshold = _check_scalar(object_visibility_threshold, float, 'QualitySettings.object_visibility_threshold')
         if not isinstance(panoptic_comparison, UnsetType):
-            self.panoptic_comparison = panoptic_comparison
+            self.panoptic_comparison = _check_scalar(panoptic_comparison, bool, 'QualitySettings.panoptic_comparison')
         if not isinstance(compare_attributes, UnsetType):
-            self.compare_attributes = compare_attributes
+            self.compare_attributes = _check_scalar(compare_attributes, bool, 'QualitySettings.compare_attributes')
         if not isinstance(empty_is_annotated, UnsetType):
-            self.empty_is_annotated = empty_is_annotated
+            self.empty_is_annotated = _check_scalar(empty_is_annotated, bool, 'QualitySettings.empty_is_annotated')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["QualityTargetMetric"]
+__all__ = ["QualityTargetMetric", "IQualityTargetMetric"]
 
 
-class QualityTargetMetric(ApiStrEnum):
+class IQualityTargetMetric(IModelData):
+    """The value of ``QualityTargetMetric`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class QualityTargetMetric(IQualityTargetMetric, ApiStrEnum):
     """Enumeration ``QualityTargetMetric``; a value this build does not know is accepted as-is."""
 
     ACCURACY = 'accuracy'

@@ -9,18 +9,32 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["RegisterSerializerEx"]
+__all__ = ["RegisterSerializerEx", "IRegisterSerializerEx"]
+
+
+class IRegisterSerializerEx(IModelData):
+    """The fields of ``RegisterSerializerEx`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    email_verification_required: bool
+    key: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RegisterSerializerEx(Model):
+class RegisterSerializerEx(Model, IRegisterSerializerEx):
     """Schema ``RegisterSerializerEx``.
 
     Required: username.
@@ -41,7 +55,7 @@ class RegisterSerializerEx(Model):
     def __init__(
         self,
         username: str,
-        *,
+        *args: Any,
         email: str | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
         last_name: str | UnsetType = UNSET,
@@ -49,17 +63,19 @@ class RegisterSerializerEx(Model):
         key: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'RegisterSerializerEx.username')
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'RegisterSerializerEx.email')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'RegisterSerializerEx.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'RegisterSerializerEx.last_name')
         if not isinstance(email_verification_required, UnsetType):
-            self.email_verification_required = email_verification_required
+            self.email_verification_required = _check_scalar(email_verification_required, bool, 'RegisterSerializerEx.email_verification_required')
         if not isinstance(key, UnsetType):
-            self.key = key
+            self.key = None if key is None else _check_scalar(key, str, 'RegisterSerializerEx.key')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,18 +9,32 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["RegisterSerializerExRequest"]
+__all__ = ["RegisterSerializerExRequest", "IRegisterSerializerExRequest"]
+
+
+class IRegisterSerializerExRequest(IModelData):
+    """The fields of ``RegisterSerializerExRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    password1: str
+    password2: str
+    email: str
+    first_name: str
+    last_name: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RegisterSerializerExRequest(Model):
+class RegisterSerializerExRequest(Model, IRegisterSerializerExRequest):
     """Schema ``RegisterSerializerExRequest``.
 
     Required: username, password1, password2.
@@ -43,21 +57,23 @@ class RegisterSerializerExRequest(Model):
         username: str,
         password1: str,
         password2: str,
-        *,
+        *args: Any,
         email: str | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
         last_name: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
-        self.password1 = password1
-        self.password2 = password2
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'RegisterSerializerExRequest.username')
+        self.password1 = _check_scalar(password1, str, 'RegisterSerializerExRequest.password1')
+        self.password2 = _check_scalar(password2, str, 'RegisterSerializerExRequest.password2')
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'RegisterSerializerExRequest.email')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'RegisterSerializerExRequest.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'RegisterSerializerExRequest.last_name')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -25,11 +27,29 @@ if TYPE_CHECKING:
     from .request_status import RequestStatus
     from .user_identifiers import UserIdentifiers
 
-__all__ = ["Request"]
+__all__ = ["Request", "IRequest"]
+
+
+class IRequest(IModelData):
+    """The fields of ``Request`` (the official client's interface class)."""
+
+    __slots__ = ()
+    status: RequestStatus
+    id: str
+    operation: RequestDataOperation
+    created_date: datetime.datetime
+    message: str
+    progress: float | None
+    started_date: datetime.datetime | None
+    finished_date: datetime.datetime | None
+    expiry_date: datetime.datetime | None
+    owner: UserIdentifiers
+    result_url: str | None
+    result_id: int | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Request(Model):
+class Request(Model, IRequest):
     """Schema ``Request``.
 
     Required: status, id, operation, created_date.
@@ -59,7 +79,7 @@ class Request(Model):
         id: str,
         operation: RequestDataOperation | Mapping[str, Any],
         created_date: datetime.datetime | str,
-        *,
+        *args: Any,
         message: str | UnsetType = UNSET,
         progress: float | None | UnsetType = UNSET,
         started_date: datetime.datetime | str | None | UnsetType = UNSET,
@@ -70,14 +90,16 @@ class Request(Model):
         result_id: int | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.status = _m.RequestStatus(status)
-        self.id = id
+        self.id = _check_scalar(id, str, 'Request.id')
         self.operation = _m.RequestDataOperation.coerce(operation)
         self.created_date = _parse_datetime(created_date)
         if not isinstance(message, UnsetType):
-            self.message = message
+            self.message = _check_scalar(message, str, 'Request.message')
         if not isinstance(progress, UnsetType):
-            self.progress = progress
+            self.progress = None if progress is None else _check_scalar(progress, float, 'Request.progress')
         if not isinstance(started_date, UnsetType):
             self.started_date = None if started_date is None else _parse_datetime(started_date)
         if not isinstance(finished_date, UnsetType):
@@ -87,9 +109,9 @@ class Request(Model):
         if not isinstance(owner, UnsetType):
             self.owner = _m.UserIdentifiers.coerce(owner)
         if not isinstance(result_url, UnsetType):
-            self.result_url = result_url
+            self.result_url = None if result_url is None else _check_scalar(result_url, str, 'Request.result_url')
         if not isinstance(result_id, UnsetType):
-            self.result_id = result_id
+            self.result_id = None if result_id is None else _check_scalar(result_id, int, 'Request.result_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

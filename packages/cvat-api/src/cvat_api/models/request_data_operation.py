@@ -9,18 +9,33 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["RequestDataOperation"]
+__all__ = ["RequestDataOperation", "IRequestDataOperation"]
+
+
+class IRequestDataOperation(IModelData):
+    """The fields of ``RequestDataOperation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: str
+    target: str
+    project_id: int | None
+    task_id: int | None
+    job_id: int | None
+    format: str | None
+    function_id: str | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RequestDataOperation(Model):
+class RequestDataOperation(Model, IRequestDataOperation):
     """Schema ``RequestDataOperation``.
 
     Required: type, target.
@@ -43,7 +58,7 @@ class RequestDataOperation(Model):
         self,
         type: str,
         target: str,
-        *,
+        *args: Any,
         project_id: int | None | UnsetType = UNSET,
         task_id: int | None | UnsetType = UNSET,
         job_id: int | None | UnsetType = UNSET,
@@ -51,18 +66,20 @@ class RequestDataOperation(Model):
         function_id: str | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.type = type
-        self.target = target
+        if args:
+            self._reject_positional(args)
+        self.type = _check_scalar(type, str, 'RequestDataOperation.type')
+        self.target = _check_scalar(target, str, 'RequestDataOperation.target')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'RequestDataOperation.project_id')
         if not isinstance(task_id, UnsetType):
-            self.task_id = task_id
+            self.task_id = None if task_id is None else _check_scalar(task_id, int, 'RequestDataOperation.task_id')
         if not isinstance(job_id, UnsetType):
-            self.job_id = job_id
+            self.job_id = None if job_id is None else _check_scalar(job_id, int, 'RequestDataOperation.job_id')
         if not isinstance(format, UnsetType):
-            self.format = format
+            self.format = None if format is None else _check_scalar(format, str, 'RequestDataOperation.format')
         if not isinstance(function_id, UnsetType):
-            self.function_id = function_id
+            self.function_id = None if function_id is None else _check_scalar(function_id, str, 'RequestDataOperation.function_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

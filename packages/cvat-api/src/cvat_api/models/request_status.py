@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["RequestStatus"]
+__all__ = ["RequestStatus", "IRequestStatus"]
 
 
-class RequestStatus(ApiStrEnum):
+class IRequestStatus(IModelData):
+    """The value of ``RequestStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class RequestStatus(IRequestStatus, ApiStrEnum):
     """Enumeration ``RequestStatus``; a value this build does not know is accepted as-is."""
 
     QUEUED = 'queued'

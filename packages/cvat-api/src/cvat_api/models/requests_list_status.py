@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["RequestsListStatus"]
+__all__ = ["RequestsListStatus", "IRequestsListStatus"]
 
 
-class RequestsListStatus(ApiStrEnum):
+class IRequestsListStatus(IModelData):
+    """The value of ``RequestsListStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class RequestsListStatus(IRequestsListStatus, ApiStrEnum):
     """Enumeration ``RequestsListStatus``; a value this build does not know is accepted as-is."""
 
     QUEUED = 'queued'

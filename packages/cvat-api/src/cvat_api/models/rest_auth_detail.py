@@ -9,17 +9,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["RestAuthDetail"]
+__all__ = ["RestAuthDetail", "IRestAuthDetail"]
+
+
+class IRestAuthDetail(IModelData):
+    """The fields of ``RestAuthDetail`` (the official client's interface class)."""
+
+    __slots__ = ()
+    detail: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RestAuthDetail(Model):
+class RestAuthDetail(Model, IRestAuthDetail):
     """Schema ``RestAuthDetail``.
 
     No required fields.
@@ -34,12 +43,14 @@ class RestAuthDetail(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         detail: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(detail, UnsetType):
-            self.detail = detail
+            self.detail = _check_scalar(detail, str, 'RestAuthDetail.detail')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["RoleEnum"]
+__all__ = ["RoleEnum", "IRoleEnum"]
 
 
-class RoleEnum(ApiStrEnum):
+class IRoleEnum(IModelData):
+    """The value of ``RoleEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class RoleEnum(IRoleEnum, ApiStrEnum):
     """Enumeration ``RoleEnum``; a value this build does not know is accepted as-is."""
 
     WORKER = 'worker'

@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["RqId"]
+__all__ = ["RqId", "IRqId"]
+
+
+class IRqId(IModelData):
+    """The fields of ``RqId`` (the official client's interface class)."""
+
+    __slots__ = ()
+    rq_id: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RqId(Model):
+class RqId(Model, IRqId):
     """Schema ``RqId``.
 
     Required: rq_id.
@@ -34,9 +43,12 @@ class RqId(Model):
     def __init__(
         self,
         rq_id: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.rq_id = rq_id
+        if args:
+            self._reject_positional(args)
+        self.rq_id = _check_scalar(rq_id, str, 'RqId.rq_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

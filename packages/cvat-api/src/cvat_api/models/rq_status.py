@@ -10,20 +10,31 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .rq_status_state_enum import RqStatusStateEnum
 
-__all__ = ["RqStatus"]
+__all__ = ["RqStatus", "IRqStatus"]
+
+
+class IRqStatus(IModelData):
+    """The fields of ``RqStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    state: RqStatusStateEnum
+    message: str
+    progress: float
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class RqStatus(Model):
+class RqStatus(Model, IRqStatus):
     """Schema ``RqStatus``.
 
     Required: state.
@@ -41,16 +52,18 @@ class RqStatus(Model):
     def __init__(
         self,
         state: RqStatusStateEnum | str,
-        *,
+        *args: Any,
         message: str | UnsetType = UNSET,
         progress: float | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.state = _m.RqStatusStateEnum(state)
         if not isinstance(message, UnsetType):
-            self.message = message
+            self.message = _check_scalar(message, str, 'RqStatus.message')
         if not isinstance(progress, UnsetType):
-            self.progress = progress
+            self.progress = _check_scalar(progress, float, 'RqStatus.progress')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

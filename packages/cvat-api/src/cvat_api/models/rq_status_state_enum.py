@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["RqStatusStateEnum"]
+__all__ = ["RqStatusStateEnum", "IRqStatusStateEnum"]
 
 
-class RqStatusStateEnum(ApiStrEnum):
+class IRqStatusStateEnum(IModelData):
+    """The value of ``RqStatusStateEnum`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class RqStatusStateEnum(IRqStatusStateEnum, ApiStrEnum):
     """Enumeration ``RqStatusStateEnum``; a value this build does not know is accepted as-is."""
 
     QUEUED = 'Queued'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["SchemaRetrieveLang"]
+__all__ = ["SchemaRetrieveLang", "ISchemaRetrieveLang"]
 
 
-class SchemaRetrieveLang(ApiStrEnum):
+class ISchemaRetrieveLang(IModelData):
+    """The value of ``SchemaRetrieveLang`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class SchemaRetrieveLang(ISchemaRetrieveLang, ApiStrEnum):
     """Enumeration ``SchemaRetrieveLang``; a value this build does not know is accepted as-is."""
 
     AF = 'af'

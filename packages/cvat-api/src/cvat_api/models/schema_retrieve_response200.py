@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
 )
 
 
-__all__ = ["SchemaRetrieveResponse200"]
+__all__ = ["SchemaRetrieveResponse200", "ISchemaRetrieveResponse200"]
+
+
+class ISchemaRetrieveResponse200(IModelData):
+    """The fields of ``SchemaRetrieveResponse200`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SchemaRetrieveResponse200(Model):
+class SchemaRetrieveResponse200(Model, ISchemaRetrieveResponse200):
     """Schema ``SchemaRetrieveResponse200``.
 
     No required fields.
@@ -31,8 +38,11 @@ class SchemaRetrieveResponse200(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["SchemaRetrieveScheme"]
+__all__ = ["SchemaRetrieveScheme", "ISchemaRetrieveScheme"]
 
 
-class SchemaRetrieveScheme(ApiStrEnum):
+class ISchemaRetrieveScheme(IModelData):
+    """The value of ``SchemaRetrieveScheme`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class SchemaRetrieveScheme(ISchemaRetrieveScheme, ApiStrEnum):
     """Enumeration ``SchemaRetrieveScheme``; a value this build does not know is accepted as-is."""
 
     JSON = 'json'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ShapeType"]
+__all__ = ["ShapeType", "IShapeType"]
 
 
-class ShapeType(ApiStrEnum):
+class IShapeType(IModelData):
+    """The value of ``ShapeType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ShapeType(IShapeType, ApiStrEnum):
     """Enumeration ``ShapeType``; a value this build does not know is accepted as-is."""
 
     RECTANGLE = 'rectangle'

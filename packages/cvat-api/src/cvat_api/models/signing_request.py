@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["SigningRequest"]
+__all__ = ["SigningRequest", "ISigningRequest"]
+
+
+class ISigningRequest(IModelData):
+    """The fields of ``SigningRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    url: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SigningRequest(Model):
+class SigningRequest(Model, ISigningRequest):
     """Schema ``SigningRequest``.
 
     Required: url.
@@ -34,9 +43,12 @@ class SigningRequest(Model):
     def __init__(
         self,
         url: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.url = url
+        if args:
+            self._reject_positional(args)
+        self.url = _check_scalar(url, str, 'SigningRequest.url')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

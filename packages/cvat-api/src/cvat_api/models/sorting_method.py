@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["SortingMethod"]
+__all__ = ["SortingMethod", "ISortingMethod"]
 
 
-class SortingMethod(ApiStrEnum):
+class ISortingMethod(IModelData):
+    """The value of ``SortingMethod`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class SortingMethod(ISortingMethod, ApiStrEnum):
     """Enumeration ``SortingMethod``; a value this build does not know is accepted as-is."""
 
     LEXICOGRAPHICAL = 'lexicographical'

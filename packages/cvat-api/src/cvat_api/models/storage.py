@@ -10,19 +10,30 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .location_enum import LocationEnum
 
-__all__ = ["Storage"]
+__all__ = ["Storage", "IStorage"]
+
+
+class IStorage(IModelData):
+    """The fields of ``Storage`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    location: LocationEnum
+    cloud_storage_id: int | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Storage(Model):
+class Storage(Model, IStorage):
     """Schema ``Storage``.
 
     No required fields.
@@ -39,18 +50,20 @@ class Storage(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         location: LocationEnum | str | UnsetType = UNSET,
         cloud_storage_id: int | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'Storage.id')
         if not isinstance(location, UnsetType):
             self.location = _m.LocationEnum(location)
         if not isinstance(cloud_storage_id, UnsetType):
-            self.cloud_storage_id = cloud_storage_id
+            self.cloud_storage_id = None if cloud_storage_id is None else _check_scalar(cloud_storage_id, int, 'Storage.cloud_storage_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

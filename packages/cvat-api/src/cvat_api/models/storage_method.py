@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["StorageMethod"]
+__all__ = ["StorageMethod", "IStorageMethod"]
 
 
-class StorageMethod(ApiStrEnum):
+class IStorageMethod(IModelData):
+    """The value of ``StorageMethod`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class StorageMethod(IStorageMethod, ApiStrEnum):
     """Enumeration ``StorageMethod``; a value this build does not know is accepted as-is."""
 
     CACHE = 'cache'

@@ -10,19 +10,29 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .location_enum import LocationEnum
 
-__all__ = ["StorageRequest"]
+__all__ = ["StorageRequest", "IStorageRequest"]
+
+
+class IStorageRequest(IModelData):
+    """The fields of ``StorageRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    location: LocationEnum
+    cloud_storage_id: int | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class StorageRequest(Model):
+class StorageRequest(Model, IStorageRequest):
     """Schema ``StorageRequest``.
 
     No required fields.
@@ -38,15 +48,17 @@ class StorageRequest(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         location: LocationEnum | str | UnsetType = UNSET,
         cloud_storage_id: int | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(location, UnsetType):
             self.location = _m.LocationEnum(location)
         if not isinstance(cloud_storage_id, UnsetType):
-            self.cloud_storage_id = cloud_storage_id
+            self.cloud_storage_id = None if cloud_storage_id is None else _check_scalar(cloud_storage_id, int, 'StorageRequest.cloud_storage_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

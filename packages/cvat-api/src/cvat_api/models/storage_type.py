@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["StorageType"]
+__all__ = ["StorageType", "IStorageType"]
 
 
-class StorageType(ApiStrEnum):
+class IStorageType(IModelData):
+    """The value of ``StorageType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class StorageType(IStorageType, ApiStrEnum):
     """Enumeration ``StorageType``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,24 @@ if TYPE_CHECKING:
     from .attribute_val import AttributeVal
     from .tracked_shape import TrackedShape
 
-__all__ = ["SubLabeledTrack"]
+__all__ = ["SubLabeledTrack", "ISubLabeledTrack"]
+
+
+class ISubLabeledTrack(IModelData):
+    """The fields of ``SubLabeledTrack`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    label_id: int
+    shapes: list[TrackedShape]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeVal]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SubLabeledTrack(Model):
+class SubLabeledTrack(Model, ISubLabeledTrack):
     """Schema ``SubLabeledTrack``.
 
     Required: frame, label_id, shapes.
@@ -49,22 +64,24 @@ class SubLabeledTrack(Model):
         frame: int,
         label_id: int,
         shapes: Sequence[TrackedShape | Mapping[str, Any]],
-        *,
+        *args: Any,
         id: int | None | UnsetType = UNSET,
         group: int | None | UnsetType = UNSET,
         source: str | UnsetType = UNSET,
         attributes: Sequence[AttributeVal | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.label_id = label_id
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'SubLabeledTrack.frame')
+        self.label_id = _check_scalar(label_id, int, 'SubLabeledTrack.label_id')
         self.shapes = [_m.TrackedShape.coerce(i0) for i0 in shapes]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'SubLabeledTrack.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'SubLabeledTrack.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'SubLabeledTrack.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeVal.coerce(i0) for i0 in attributes]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,24 @@ if TYPE_CHECKING:
     from .attribute_val_request import AttributeValRequest
     from .tracked_shape_request import TrackedShapeRequest
 
-__all__ = ["SubLabeledTrackRequest"]
+__all__ = ["SubLabeledTrackRequest", "ISubLabeledTrackRequest"]
+
+
+class ISubLabeledTrackRequest(IModelData):
+    """The fields of ``SubLabeledTrackRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    frame: int
+    label_id: int
+    shapes: list[TrackedShapeRequest]
+    id: int | None
+    group: int | None
+    source: str
+    attributes: list[AttributeValRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SubLabeledTrackRequest(Model):
+class SubLabeledTrackRequest(Model, ISubLabeledTrackRequest):
     """Schema ``SubLabeledTrackRequest``.
 
     Required: frame, label_id, shapes.
@@ -49,22 +64,24 @@ class SubLabeledTrackRequest(Model):
         frame: int,
         label_id: int,
         shapes: Sequence[TrackedShapeRequest | Mapping[str, Any]],
-        *,
+        *args: Any,
         id: int | None | UnsetType = UNSET,
         group: int | None | UnsetType = UNSET,
         source: str | UnsetType = UNSET,
         attributes: Sequence[AttributeValRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.frame = frame
-        self.label_id = label_id
+        if args:
+            self._reject_positional(args)
+        self.frame = _check_scalar(frame, int, 'SubLabeledTrackRequest.frame')
+        self.label_id = _check_scalar(label_id, int, 'SubLabeledTrackRequest.label_id')
         self.shapes = [_m.TrackedShapeRequest.coerce(i0) for i0 in shapes]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'SubLabeledTrackRequest.id')
         if not isinstance(group, UnsetType):
-            self.group = group
+            self.group = None if group is None else _check_scalar(group, int, 'SubLabeledTrackRequest.group')
         if not isinstance(source, UnsetType):
-            self.source = source
+            self.source = _check_scalar(source, str, 'SubLabeledTrackRequest.source')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeValRequest.coerce(i0) for i0 in attributes]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,23 @@ if TYPE_CHECKING:
     from .attribute import Attribute
     from .label_type import LabelType
 
-__all__ = ["Sublabel"]
+__all__ = ["Sublabel", "ISublabel"]
+
+
+class ISublabel(IModelData):
+    """The fields of ``Sublabel`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    id: int
+    color: str
+    attributes: list[Attribute]
+    type: LabelType
+    has_parent: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Sublabel(Model):
+class Sublabel(Model, ISublabel):
     """Schema ``Sublabel``.
 
     Required: name.
@@ -46,7 +60,7 @@ class Sublabel(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         color: str | UnsetType = UNSET,
         attributes: Sequence[Attribute | Mapping[str, Any]] | UnsetType = UNSET,
@@ -54,17 +68,19 @@ class Sublabel(Model):
         has_parent: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'Sublabel.name')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'Sublabel.id')
         if not isinstance(color, UnsetType):
-            self.color = color
+            self.color = _check_scalar(color, str, 'Sublabel.color')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.Attribute.coerce(i0) for i0 in attributes]
         if not isinstance(type, UnsetType):
             self.type = _m.LabelType(type)
         if not isinstance(has_parent, UnsetType):
-            self.has_parent = has_parent
+            self.has_parent = _check_scalar(has_parent, bool, 'Sublabel.has_parent')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

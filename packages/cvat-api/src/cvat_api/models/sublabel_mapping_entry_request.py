@@ -8,23 +8,29 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
-    dump_model as _dump_model,
+    check_scalar as _check_scalar,
 )
 
-if TYPE_CHECKING:
-    from .sublabel_mapping_entry_request_attributes import SublabelMappingEntryRequestAttributes
 
-__all__ = ["SublabelMappingEntryRequest"]
+__all__ = ["SublabelMappingEntryRequest", "ISublabelMappingEntryRequest"]
+
+
+class ISublabelMappingEntryRequest(IModelData):
+    """The fields of ``SublabelMappingEntryRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    attributes: dict[str, str]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class SublabelMappingEntryRequest(Model):
+class SublabelMappingEntryRequest(Model, ISublabelMappingEntryRequest):
     """Schema ``SublabelMappingEntryRequest``.
 
     Required: name.
@@ -32,7 +38,7 @@ class SublabelMappingEntryRequest(Model):
     """
 
     name: str
-    attributes: SublabelMappingEntryRequestAttributes
+    attributes: dict[str, str]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -41,13 +47,15 @@ class SublabelMappingEntryRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
-        attributes: SublabelMappingEntryRequestAttributes | Mapping[str, Any] | UnsetType = UNSET,
+        *args: Any,
+        attributes: dict[str, str] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'SublabelMappingEntryRequest.name')
         if not isinstance(attributes, UnsetType):
-            self.attributes = _m.SublabelMappingEntryRequestAttributes.coerce(attributes)
+            self.attributes = {k0: _check_scalar(i0, str, 'SublabelMappingEntryRequest.attributes') for k0, i0 in attributes.items()}
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -63,7 +71,7 @@ class SublabelMappingEntryRequest(Model):
             raise MissingFieldError('SublabelMappingEntryRequest', e.args[0]) from None
         v = d.pop('attributes', UNSET)
         if v is not UNSET:
-            obj.attributes = _m.SublabelMappingEntryRequestAttributes.from_dict(v)
+            obj.attributes = v
         obj.additional_properties = d
         return obj
 
@@ -75,6 +83,6 @@ class SublabelMappingEntryRequest(Model):
         d['name'] = v
         v = getattr(self, 'attributes', UNSET)
         if v is not UNSET:
-            d['attributes'] = _dump_model(v)
+            d['attributes'] = v
         d.update(self.additional_properties)
         return d

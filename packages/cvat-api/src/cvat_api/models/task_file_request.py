@@ -10,16 +10,24 @@ from attrs import define
 
 from .._runtime.model import (
     FileInput,
+    IModelData,
     MissingFieldError,
     Model,
 )
 
 
-__all__ = ["TaskFileRequest"]
+__all__ = ["TaskFileRequest", "ITaskFileRequest"]
+
+
+class ITaskFileRequest(IModelData):
+    """The fields of ``TaskFileRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    task_file: FileInput
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TaskFileRequest(Model):
+class TaskFileRequest(Model, ITaskFileRequest):
     """Schema ``TaskFileRequest``.
 
     Required: task_file.
@@ -35,8 +43,11 @@ class TaskFileRequest(Model):
     def __init__(
         self,
         task_file: FileInput,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.task_file = task_file
         self.additional_properties = self._extra_kwargs(additional_properties)
 

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -28,11 +30,47 @@ if TYPE_CHECKING:
     from .labels_summary import LabelsSummary
     from .storage import Storage
 
-__all__ = ["TaskRead"]
+__all__ = ["TaskRead", "ITaskRead"]
+
+
+class ITaskRead(IModelData):
+    """The fields of ``TaskRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    jobs: JobsSummary
+    labels: LabelsSummary
+    url: str
+    id: int
+    name: str
+    project_id: int | None
+    mode: str
+    owner: BasicUser | None
+    assignee: BasicUser | None
+    bug_tracker: str
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    overlap: int | None
+    segment_size: int
+    status: JobStatus
+    data_chunk_size: int | None
+    data_compressed_chunk_type: ChunkType
+    guide_id: int | None
+    data_original_chunk_type: ChunkType
+    size: int
+    image_quality: int
+    data: int
+    dimension: str
+    subset: str
+    organization: int | None
+    target_storage: Storage | None
+    source_storage: Storage | None
+    assignee_updated_date: datetime.datetime | None
+    validation_mode: str | None
+    consensus_enabled: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TaskRead(Model):
+class TaskRead(Model, ITaskRead):
     """Schema ``TaskRead``.
 
     Required: jobs, labels.
@@ -78,7 +116,7 @@ class TaskRead(Model):
         self,
         jobs: JobsSummary | Mapping[str, Any],
         labels: LabelsSummary | Mapping[str, Any],
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         name: str | UnsetType = UNSET,
@@ -109,54 +147,56 @@ class TaskRead(Model):
         consensus_enabled: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.jobs = _m.JobsSummary.coerce(jobs)
         self.labels = _m.LabelsSummary.coerce(labels)
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'TaskRead.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'TaskRead.id')
         if not isinstance(name, UnsetType):
-            self.name = name
+            self.name = _check_scalar(name, str, 'TaskRead.name')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'TaskRead.project_id')
         if not isinstance(mode, UnsetType):
-            self.mode = mode
+            self.mode = _check_scalar(mode, str, 'TaskRead.mode')
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(assignee, UnsetType):
             self.assignee = None if assignee is None else _m.BasicUser.coerce(assignee)
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'TaskRead.bug_tracker')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(overlap, UnsetType):
-            self.overlap = overlap
+            self.overlap = None if overlap is None else _check_scalar(overlap, int, 'TaskRead.overlap')
         if not isinstance(segment_size, UnsetType):
-            self.segment_size = segment_size
+            self.segment_size = _check_scalar(segment_size, int, 'TaskRead.segment_size')
         if not isinstance(status, UnsetType):
             self.status = _m.JobStatus(status)
         if not isinstance(data_chunk_size, UnsetType):
-            self.data_chunk_size = data_chunk_size
+            self.data_chunk_size = None if data_chunk_size is None else _check_scalar(data_chunk_size, int, 'TaskRead.data_chunk_size')
         if not isinstance(data_compressed_chunk_type, UnsetType):
             self.data_compressed_chunk_type = _m.ChunkType(data_compressed_chunk_type)
         if not isinstance(guide_id, UnsetType):
-            self.guide_id = guide_id
+            self.guide_id = None if guide_id is None else _check_scalar(guide_id, int, 'TaskRead.guide_id')
         if not isinstance(data_original_chunk_type, UnsetType):
             self.data_original_chunk_type = _m.ChunkType(data_original_chunk_type)
         if not isinstance(size, UnsetType):
-            self.size = size
+            self.size = _check_scalar(size, int, 'TaskRead.size')
         if not isinstance(image_quality, UnsetType):
-            self.image_quality = image_quality
+            self.image_quality = _check_scalar(image_quality, int, 'TaskRead.image_quality')
         if not isinstance(data, UnsetType):
-            self.data = data
+            self.data = _check_scalar(data, int, 'TaskRead.data')
         if not isinstance(dimension, UnsetType):
-            self.dimension = dimension
+            self.dimension = _check_scalar(dimension, str, 'TaskRead.dimension')
         if not isinstance(subset, UnsetType):
-            self.subset = subset
+            self.subset = _check_scalar(subset, str, 'TaskRead.subset')
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = None if organization is None else _check_scalar(organization, int, 'TaskRead.organization')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = None if target_storage is None else _m.Storage.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):
@@ -164,9 +204,9 @@ class TaskRead(Model):
         if not isinstance(assignee_updated_date, UnsetType):
             self.assignee_updated_date = None if assignee_updated_date is None else _parse_datetime(assignee_updated_date)
         if not isinstance(validation_mode, UnsetType):
-            self.validation_mode = validation_mode
+            self.validation_mode = None if validation_mode is None else _check_scalar(validation_mode, str, 'TaskRead.validation_mode')
         if not isinstance(consensus_enabled, UnsetType):
-            self.consensus_enabled = consensus_enabled
+            self.consensus_enabled = _check_scalar(consensus_enabled, bool, 'TaskRead.consensus_enabled')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

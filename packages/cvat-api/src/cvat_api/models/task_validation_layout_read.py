@@ -10,19 +10,34 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .validation_mode import ValidationMode
 
-__all__ = ["TaskValidationLayoutRead"]
+__all__ = ["TaskValidationLayoutRead", "ITaskValidationLayoutRead"]
+
+
+class ITaskValidationLayoutRead(IModelData):
+    """The fields of ``TaskValidationLayoutRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    mode: ValidationMode | None
+    frames_per_job_count: int | None
+    validation_frames: list[int]
+    disabled_frames: list[int]
+    honeypot_count: int
+    honeypot_frames: list[int]
+    honeypot_real_frames: list[int]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TaskValidationLayoutRead(Model):
+class TaskValidationLayoutRead(Model, ITaskValidationLayoutRead):
     """Schema ``TaskValidationLayoutRead``.
 
     No required fields.
@@ -43,7 +58,7 @@ class TaskValidationLayoutRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         mode: ValidationMode | str | None | UnsetType = UNSET,
         frames_per_job_count: int | None | UnsetType = UNSET,
         validation_frames: Sequence[int] | UnsetType = UNSET,
@@ -53,20 +68,22 @@ class TaskValidationLayoutRead(Model):
         honeypot_real_frames: Sequence[int] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(mode, UnsetType):
             self.mode = None if mode is None else _m.ValidationMode(mode)
         if not isinstance(frames_per_job_count, UnsetType):
-            self.frames_per_job_count = frames_per_job_count
+            self.frames_per_job_count = None if frames_per_job_count is None else _check_scalar(frames_per_job_count, int, 'TaskValidationLayoutRead.frames_per_job_count')
         if not isinstance(validation_frames, UnsetType):
-            self.validation_frames = list(validation_frames)
+            self.validation_frames = [_check_scalar(i0, int, 'TaskValidationLayoutRead.validation_frames') for i0 in validation_frames]
         if not isinstance(disabled_frames, UnsetType):
-            self.disabled_frames = list(disabled_frames)
+            self.disabled_frames = [_check_scalar(i0, int, 'TaskValidationLayoutRead.disabled_frames') for i0 in disabled_frames]
         if not isinstance(honeypot_count, UnsetType):
-            self.honeypot_count = honeypot_count
+            self.honeypot_count = _check_scalar(honeypot_count, int, 'TaskValidationLayoutRead.honeypot_count')
         if not isinstance(honeypot_frames, UnsetType):
-            self.honeypot_frames = list(honeypot_frames)
+            self.honeypot_frames = [_check_scalar(i0, int, 'TaskValidationLayoutRead.honeypot_frames') for i0 in honeypot_frames]
         if not isinstance(honeypot_real_frames, UnsetType):
-            self.honeypot_real_frames = list(honeypot_real_frames)
+            self.honeypot_real_frames = [_check_scalar(i0, int, 'TaskValidationLayoutRead.honeypot_real_frames') for i0 in honeypot_real_frames]
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,29 @@ if TYPE_CHECKING:
     from .patched_label_request import PatchedLabelRequest
     from .storage_request import StorageRequest
 
-__all__ = ["TaskWriteRequest"]
+__all__ = ["TaskWriteRequest", "ITaskWriteRequest"]
+
+
+class ITaskWriteRequest(IModelData):
+    """The fields of ``TaskWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    name: str
+    project_id: int | None
+    owner_id: int | None
+    assignee_id: int | None
+    bug_tracker: str
+    overlap: int | None
+    segment_size: int
+    labels: list[PatchedLabelRequest]
+    subset: str
+    target_storage: StorageRequest | None
+    source_storage: StorageRequest | None
+    consensus_replicas: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TaskWriteRequest(Model):
+class TaskWriteRequest(Model, ITaskWriteRequest):
     """Schema ``TaskWriteRequest``.
 
     Required: name.
@@ -52,7 +72,7 @@ class TaskWriteRequest(Model):
     def __init__(
         self,
         name: str,
-        *,
+        *args: Any,
         project_id: int | None | UnsetType = UNSET,
         owner_id: int | None | UnsetType = UNSET,
         assignee_id: int | None | UnsetType = UNSET,
@@ -66,29 +86,31 @@ class TaskWriteRequest(Model):
         consensus_replicas: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.name = name
+        if args:
+            self._reject_positional(args)
+        self.name = _check_scalar(name, str, 'TaskWriteRequest.name')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'TaskWriteRequest.project_id')
         if not isinstance(owner_id, UnsetType):
-            self.owner_id = owner_id
+            self.owner_id = None if owner_id is None else _check_scalar(owner_id, int, 'TaskWriteRequest.owner_id')
         if not isinstance(assignee_id, UnsetType):
-            self.assignee_id = assignee_id
+            self.assignee_id = None if assignee_id is None else _check_scalar(assignee_id, int, 'TaskWriteRequest.assignee_id')
         if not isinstance(bug_tracker, UnsetType):
-            self.bug_tracker = bug_tracker
+            self.bug_tracker = _check_scalar(bug_tracker, str, 'TaskWriteRequest.bug_tracker')
         if not isinstance(overlap, UnsetType):
-            self.overlap = overlap
+            self.overlap = None if overlap is None else _check_scalar(overlap, int, 'TaskWriteRequest.overlap')
         if not isinstance(segment_size, UnsetType):
-            self.segment_size = segment_size
+            self.segment_size = _check_scalar(segment_size, int, 'TaskWriteRequest.segment_size')
         if not isinstance(labels, UnsetType):
             self.labels = [_m.PatchedLabelRequest.coerce(i0) for i0 in labels]
         if not isinstance(subset, UnsetType):
-            self.subset = subset
+            self.subset = _check_scalar(subset, str, 'TaskWriteRequest.subset')
         if not isinstance(target_storage, UnsetType):
             self.target_storage = None if target_storage is None else _m.StorageRequest.coerce(target_storage)
         if not isinstance(source_storage, UnsetType):
             self.source_storage = None if source_storage is None else _m.StorageRequest.coerce(source_storage)
         if not isinstance(consensus_replicas, UnsetType):
-            self.consensus_replicas = consensus_replicas
+            self.consensus_replicas = _check_scalar(consensus_replicas, int, 'TaskWriteRequest.consensus_replicas')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksCreateAnnotationsLocation"]
+__all__ = ["TasksCreateAnnotationsLocation", "ITasksCreateAnnotationsLocation"]
 
 
-class TasksCreateAnnotationsLocation(ApiStrEnum):
+class ITasksCreateAnnotationsLocation(IModelData):
+    """The value of ``TasksCreateAnnotationsLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksCreateAnnotationsLocation(ITasksCreateAnnotationsLocation, ApiStrEnum):
     """Enumeration ``TasksCreateAnnotationsLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

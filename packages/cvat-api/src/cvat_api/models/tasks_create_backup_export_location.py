@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksCreateBackupExportLocation"]
+__all__ = ["TasksCreateBackupExportLocation", "ITasksCreateBackupExportLocation"]
 
 
-class TasksCreateBackupExportLocation(ApiStrEnum):
+class ITasksCreateBackupExportLocation(IModelData):
+    """The value of ``TasksCreateBackupExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksCreateBackupExportLocation(ITasksCreateBackupExportLocation, ApiStrEnum):
     """Enumeration ``TasksCreateBackupExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksCreateBackupLocation"]
+__all__ = ["TasksCreateBackupLocation", "ITasksCreateBackupLocation"]
 
 
-class TasksCreateBackupLocation(ApiStrEnum):
+class ITasksCreateBackupLocation(IModelData):
+    """The value of ``TasksCreateBackupLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksCreateBackupLocation(ITasksCreateBackupLocation, ApiStrEnum):
     """Enumeration ``TasksCreateBackupLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

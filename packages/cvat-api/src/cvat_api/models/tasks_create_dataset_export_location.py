@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksCreateDatasetExportLocation"]
+__all__ = ["TasksCreateDatasetExportLocation", "ITasksCreateDatasetExportLocation"]
 
 
-class TasksCreateDatasetExportLocation(ApiStrEnum):
+class ITasksCreateDatasetExportLocation(IModelData):
+    """The value of ``TasksCreateDatasetExportLocation`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksCreateDatasetExportLocation(ITasksCreateDatasetExportLocation, ApiStrEnum):
     """Enumeration ``TasksCreateDatasetExportLocation``; a value this build does not know is accepted as-is."""
 
     CLOUD_STORAGE = 'cloud_storage'

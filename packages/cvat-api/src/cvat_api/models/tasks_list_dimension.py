@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksListDimension"]
+__all__ = ["TasksListDimension", "ITasksListDimension"]
 
 
-class TasksListDimension(ApiStrEnum):
+class ITasksListDimension(IModelData):
+    """The value of ``TasksListDimension`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksListDimension(ITasksListDimension, ApiStrEnum):
     """Enumeration ``TasksListDimension``; a value this build does not know is accepted as-is."""
 
     VALUE_0 = '3d'

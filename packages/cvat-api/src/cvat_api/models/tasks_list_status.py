@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksListStatus"]
+__all__ = ["TasksListStatus", "ITasksListStatus"]
 
 
-class TasksListStatus(ApiStrEnum):
+class ITasksListStatus(IModelData):
+    """The value of ``TasksListStatus`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksListStatus(ITasksListStatus, ApiStrEnum):
     """Enumeration ``TasksListStatus``; a value this build does not know is accepted as-is."""
 
     ANNOTATION = 'annotation'

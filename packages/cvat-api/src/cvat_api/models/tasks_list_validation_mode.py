@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksListValidationMode"]
+__all__ = ["TasksListValidationMode", "ITasksListValidationMode"]
 
 
-class TasksListValidationMode(ApiStrEnum):
+class ITasksListValidationMode(IModelData):
+    """The value of ``TasksListValidationMode`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksListValidationMode(ITasksListValidationMode, ApiStrEnum):
     """Enumeration ``TasksListValidationMode``; a value this build does not know is accepted as-is."""
 
     GT = 'gt'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksPartialUpdateAnnotationsAction"]
+__all__ = ["TasksPartialUpdateAnnotationsAction", "ITasksPartialUpdateAnnotationsAction"]
 
 
-class TasksPartialUpdateAnnotationsAction(ApiStrEnum):
+class ITasksPartialUpdateAnnotationsAction(IModelData):
+    """The value of ``TasksPartialUpdateAnnotationsAction`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksPartialUpdateAnnotationsAction(ITasksPartialUpdateAnnotationsAction, ApiStrEnum):
     """Enumeration ``TasksPartialUpdateAnnotationsAction``; a value this build does not know is accepted as-is."""
 
     CREATE = 'create'

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksRetrieveDataQuality"]
+__all__ = ["TasksRetrieveDataQuality", "ITasksRetrieveDataQuality"]
 
 
-class TasksRetrieveDataQuality(ApiStrEnum):
+class ITasksRetrieveDataQuality(IModelData):
+    """The value of ``TasksRetrieveDataQuality`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksRetrieveDataQuality(ITasksRetrieveDataQuality, ApiStrEnum):
     """Enumeration ``TasksRetrieveDataQuality``; a value this build does not know is accepted as-is."""
 
     COMPRESSED = 'compressed'

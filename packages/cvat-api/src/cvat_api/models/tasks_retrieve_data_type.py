@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["TasksRetrieveDataType"]
+__all__ = ["TasksRetrieveDataType", "ITasksRetrieveDataType"]
 
 
-class TasksRetrieveDataType(ApiStrEnum):
+class ITasksRetrieveDataType(IModelData):
+    """The value of ``TasksRetrieveDataType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class TasksRetrieveDataType(ITasksRetrieveDataType, ApiStrEnum):
     """Enumeration ``TasksRetrieveDataType``; a value this build does not know is accepted as-is."""
 
     CHUNK = 'chunk'

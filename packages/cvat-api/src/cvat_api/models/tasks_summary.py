@@ -9,17 +9,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["TasksSummary"]
+__all__ = ["TasksSummary", "ITasksSummary"]
+
+
+class ITasksSummary(IModelData):
+    """The fields of ``TasksSummary`` (the official client's interface class)."""
+
+    __slots__ = ()
+    count: int
+    url: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TasksSummary(Model):
+class TasksSummary(Model, ITasksSummary):
     """Schema ``TasksSummary``.
 
     No required fields.
@@ -35,15 +45,17 @@ class TasksSummary(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         count: int | UnsetType = UNSET,
         url: str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(count, UnsetType):
-            self.count = count
+            self.count = _check_scalar(count, int, 'TasksSummary.count')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'TasksSummary.url')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["Token"]
+__all__ = ["Token", "IToken"]
+
+
+class IToken(IModelData):
+    """The fields of ``Token`` (the official client's interface class)."""
+
+    __slots__ = ()
+    key: str
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class Token(Model):
+class Token(Model, IToken):
     """Schema ``Token``.
 
     Required: key.
@@ -34,9 +43,12 @@ class Token(Model):
     def __init__(
         self,
         key: str,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
-        self.key = key
+        if args:
+            self._reject_positional(args)
+        self.key = _check_scalar(key, str, 'Token.key')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
 )
 
@@ -21,11 +23,26 @@ if TYPE_CHECKING:
     from .attribute_val_request import AttributeValRequest
     from .shape_type import ShapeType
 
-__all__ = ["TrackedShapeRequest"]
+__all__ = ["TrackedShapeRequest", "ITrackedShapeRequest"]
+
+
+class ITrackedShapeRequest(IModelData):
+    """The fields of ``TrackedShapeRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: ShapeType
+    frame: int
+    occluded: bool
+    outside: bool
+    z_order: int
+    rotation: float
+    points: list[float]
+    id: int | None
+    attributes: list[AttributeValRequest]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class TrackedShapeRequest(Model):
+class TrackedShapeRequest(Model, ITrackedShapeRequest):
     """Schema ``TrackedShapeRequest``.
 
     Required: type, frame.
@@ -50,7 +67,7 @@ class TrackedShapeRequest(Model):
         self,
         type: ShapeType | str,
         frame: int,
-        *,
+        *args: Any,
         occluded: bool | UnsetType = UNSET,
         outside: bool | UnsetType = UNSET,
         z_order: int | UnsetType = UNSET,
@@ -60,20 +77,22 @@ class TrackedShapeRequest(Model):
         attributes: Sequence[AttributeValRequest | Mapping[str, Any]] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.type = _m.ShapeType(type)
-        self.frame = frame
+        self.frame = _check_scalar(frame, int, 'TrackedShapeRequest.frame')
         if not isinstance(occluded, UnsetType):
-            self.occluded = occluded
+            self.occluded = _check_scalar(occluded, bool, 'TrackedShapeRequest.occluded')
         if not isinstance(outside, UnsetType):
-            self.outside = outside
+            self.outside = _check_scalar(outside, bool, 'TrackedShapeRequest.outside')
         if not isinstance(z_order, UnsetType):
-            self.z_order = z_order
+            self.z_order = _check_scalar(z_order, int, 'TrackedShapeRequest.z_order')
         if not isinstance(rotation, UnsetType):
-            self.rotation = rotation
+            self.rotation = _check_scalar(rotation, float, 'TrackedShapeRequest.rotation')
         if not isinstance(points, UnsetType):
-            self.points = list(points)
+            self.points = [_check_scalar(i0, float, 'TrackedShapeRequest.points') for i0 in points]
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = None if id is None else _check_scalar(id, int, 'TrackedShapeRequest.id')
         if not isinstance(attributes, UnsetType):
             self.attributes = [_m.AttributeValRequest.coerce(i0) for i0 in attributes]
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -10,20 +10,41 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
 
-__all__ = ["User"]
+__all__ = ["User", "IUser"]
+
+
+class IUser(IModelData):
+    """The fields of ``User`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    groups: list[str]
+    url: str
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    is_staff: bool
+    is_superuser: bool
+    is_active: bool
+    last_login: datetime.datetime | None
+    date_joined: datetime.datetime
+    has_analytics_access: bool
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class User(Model):
+class User(Model, IUser):
     """Schema ``User``.
 
     Required: username, groups.
@@ -52,7 +73,7 @@ class User(Model):
         self,
         username: str,
         groups: Sequence[str],
-        *,
+        *args: Any,
         url: str | UnsetType = UNSET,
         id: int | UnsetType = UNSET,
         first_name: str | UnsetType = UNSET,
@@ -66,30 +87,32 @@ class User(Model):
         has_analytics_access: bool | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
-        self.groups = list(groups)
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'User.username')
+        self.groups = [_check_scalar(i0, str, 'User.groups') for i0 in groups]
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'User.url')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'User.id')
         if not isinstance(first_name, UnsetType):
-            self.first_name = first_name
+            self.first_name = _check_scalar(first_name, str, 'User.first_name')
         if not isinstance(last_name, UnsetType):
-            self.last_name = last_name
+            self.last_name = _check_scalar(last_name, str, 'User.last_name')
         if not isinstance(email, UnsetType):
-            self.email = email
+            self.email = _check_scalar(email, str, 'User.email')
         if not isinstance(is_staff, UnsetType):
-            self.is_staff = is_staff
+            self.is_staff = _check_scalar(is_staff, bool, 'User.is_staff')
         if not isinstance(is_superuser, UnsetType):
-            self.is_superuser = is_superuser
+            self.is_superuser = _check_scalar(is_superuser, bool, 'User.is_superuser')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'User.is_active')
         if not isinstance(last_login, UnsetType):
             self.last_login = None if last_login is None else _parse_datetime(last_login)
         if not isinstance(date_joined, UnsetType):
             self.date_joined = _parse_datetime(date_joined)
         if not isinstance(has_analytics_access, UnsetType):
-            self.has_analytics_access = has_analytics_access
+            self.has_analytics_access = _check_scalar(has_analytics_access, bool, 'User.has_analytics_access')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -9,18 +9,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 
-__all__ = ["UserIdentifiers"]
+__all__ = ["UserIdentifiers", "IUserIdentifiers"]
+
+
+class IUserIdentifiers(IModelData):
+    """The fields of ``UserIdentifiers`` (the official client's interface class)."""
+
+    __slots__ = ()
+    username: str
+    id: int
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class UserIdentifiers(Model):
+class UserIdentifiers(Model, IUserIdentifiers):
     """Schema ``UserIdentifiers``.
 
     Required: username.
@@ -37,13 +47,15 @@ class UserIdentifiers(Model):
     def __init__(
         self,
         username: str,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.username = username
+        if args:
+            self._reject_positional(args)
+        self.username = _check_scalar(username, str, 'UserIdentifiers.username')
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'UserIdentifiers.id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

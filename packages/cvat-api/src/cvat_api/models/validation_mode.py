@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["ValidationMode"]
+__all__ = ["ValidationMode", "IValidationMode"]
 
 
-class ValidationMode(ApiStrEnum):
+class IValidationMode(IModelData):
+    """The value of ``ValidationMode`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class ValidationMode(IValidationMode, ApiStrEnum):
     """Enumeration ``ValidationMode``; a value this build does not know is accepted as-is."""
 
     GT = 'gt'

@@ -10,21 +10,37 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
     from .frame_selection_method import FrameSelectionMethod
     from .validation_mode import ValidationMode
 
-__all__ = ["ValidationParamsRequest"]
+__all__ = ["ValidationParamsRequest", "IValidationParamsRequest"]
+
+
+class IValidationParamsRequest(IModelData):
+    """The fields of ``ValidationParamsRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    mode: ValidationMode
+    frame_selection_method: FrameSelectionMethod
+    random_seed: int
+    frames: list[str]
+    frame_count: int
+    frame_share: float
+    frames_per_job_count: int
+    frames_per_job_share: float
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class ValidationParamsRequest(Model):
+class ValidationParamsRequest(Model, IValidationParamsRequest):
     """Schema ``ValidationParamsRequest``.
 
     Required: mode, frame_selection_method.
@@ -50,7 +66,7 @@ class ValidationParamsRequest(Model):
         self,
         mode: ValidationMode | str,
         frame_selection_method: FrameSelectionMethod | str,
-        *,
+        *args: Any,
         random_seed: int | UnsetType = UNSET,
         frames: Sequence[str] | UnsetType = UNSET,
         frame_count: int | UnsetType = UNSET,
@@ -59,20 +75,22 @@ class ValidationParamsRequest(Model):
         frames_per_job_share: float | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.mode = _m.ValidationMode(mode)
         self.frame_selection_method = _m.FrameSelectionMethod(frame_selection_method)
         if not isinstance(random_seed, UnsetType):
-            self.random_seed = random_seed
+            self.random_seed = _check_scalar(random_seed, int, 'ValidationParamsRequest.random_seed')
         if not isinstance(frames, UnsetType):
-            self.frames = list(frames)
+            self.frames = [_check_scalar(i0, str, 'ValidationParamsRequest.frames') for i0 in frames]
         if not isinstance(frame_count, UnsetType):
-            self.frame_count = frame_count
+            self.frame_count = _check_scalar(frame_count, int, 'ValidationParamsRequest.frame_count')
         if not isinstance(frame_share, UnsetType):
-            self.frame_share = frame_share
+            self.frame_share = _check_scalar(frame_share, float, 'ValidationParamsRequest.frame_share')
         if not isinstance(frames_per_job_count, UnsetType):
-            self.frames_per_job_count = frames_per_job_count
+            self.frames_per_job_count = _check_scalar(frames_per_job_count, int, 'ValidationParamsRequest.frames_per_job_count')
         if not isinstance(frames_per_job_share, UnsetType):
-            self.frames_per_job_share = frames_per_job_share
+            self.frames_per_job_share = _check_scalar(frames_per_job_share, float, 'ValidationParamsRequest.frames_per_job_share')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["WebhookContentType"]
+__all__ = ["WebhookContentType", "IWebhookContentType"]
 
 
-class WebhookContentType(ApiStrEnum):
+class IWebhookContentType(IModelData):
+    """The value of ``WebhookContentType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class WebhookContentType(IWebhookContentType, ApiStrEnum):
     """Enumeration ``WebhookContentType``; a value this build does not know is accepted as-is."""
 
     APPLICATIONJSON = 'application/json'

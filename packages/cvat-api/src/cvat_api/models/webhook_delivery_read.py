@@ -9,25 +9,38 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from attrs import define
 
-from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     Model,
     UNSET,
     UnsetType,
-    dump_model as _dump_model,
+    check_scalar as _check_scalar,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
 )
 
-if TYPE_CHECKING:
-    from .webhook_delivery_read_request import WebhookDeliveryReadRequest
-    from .webhook_delivery_read_response import WebhookDeliveryReadResponse
 
-__all__ = ["WebhookDeliveryRead"]
+__all__ = ["WebhookDeliveryRead", "IWebhookDeliveryRead"]
+
+
+class IWebhookDeliveryRead(IModelData):
+    """The fields of ``WebhookDeliveryRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    id: int
+    webhook_id: int
+    event: str
+    status_code: int | None
+    redelivery: bool
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    changed_fields: str
+    request: dict[str, Any]
+    response: dict[str, Any]
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class WebhookDeliveryRead(Model):
+class WebhookDeliveryRead(Model, IWebhookDeliveryRead):
     """Schema ``WebhookDeliveryRead``.
 
     No required fields.
@@ -42,8 +55,8 @@ class WebhookDeliveryRead(Model):
     created_date: datetime.datetime
     updated_date: datetime.datetime
     changed_fields: str
-    request: WebhookDeliveryReadRequest
-    response: WebhookDeliveryReadResponse
+    request: dict[str, Any]
+    response: dict[str, Any]
     additional_properties: dict[str, Any]
 
     _wire_to_attr: ClassVar[dict[str, str]] = {}
@@ -51,7 +64,7 @@ class WebhookDeliveryRead(Model):
 
     def __init__(
         self,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         webhook_id: int | UnsetType = UNSET,
         event: str | UnsetType = UNSET,
@@ -60,30 +73,32 @@ class WebhookDeliveryRead(Model):
         created_date: datetime.datetime | str | UnsetType = UNSET,
         updated_date: datetime.datetime | str | UnsetType = UNSET,
         changed_fields: str | UnsetType = UNSET,
-        request: WebhookDeliveryReadRequest | Mapping[str, Any] | UnsetType = UNSET,
-        response: WebhookDeliveryReadResponse | Mapping[str, Any] | UnsetType = UNSET,
+        request: dict[str, Any] | UnsetType = UNSET,
+        response: dict[str, Any] | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'WebhookDeliveryRead.id')
         if not isinstance(webhook_id, UnsetType):
-            self.webhook_id = webhook_id
+            self.webhook_id = _check_scalar(webhook_id, int, 'WebhookDeliveryRead.webhook_id')
         if not isinstance(event, UnsetType):
-            self.event = event
+            self.event = _check_scalar(event, str, 'WebhookDeliveryRead.event')
         if not isinstance(status_code, UnsetType):
-            self.status_code = status_code
+            self.status_code = None if status_code is None else _check_scalar(status_code, int, 'WebhookDeliveryRead.status_code')
         if not isinstance(redelivery, UnsetType):
-            self.redelivery = redelivery
+            self.redelivery = _check_scalar(redelivery, bool, 'WebhookDeliveryRead.redelivery')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
             self.updated_date = _parse_datetime(updated_date)
         if not isinstance(changed_fields, UnsetType):
-            self.changed_fields = changed_fields
+            self.changed_fields = _check_scalar(changed_fields, str, 'WebhookDeliveryRead.changed_fields')
         if not isinstance(request, UnsetType):
-            self.request = _m.WebhookDeliveryReadRequest.coerce(request)
+            self.request = dict(request)
         if not isinstance(response, UnsetType):
-            self.response = _m.WebhookDeliveryReadResponse.coerce(response)
+            self.response = dict(response)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod
@@ -118,10 +133,10 @@ class WebhookDeliveryRead(Model):
             obj.changed_fields = v
         v = d.pop('request', UNSET)
         if v is not UNSET:
-            obj.request = _m.WebhookDeliveryReadRequest.from_dict(v)
+            obj.request = v
         v = d.pop('response', UNSET)
         if v is not UNSET:
-            obj.response = _m.WebhookDeliveryReadResponse.from_dict(v)
+            obj.response = v
         obj.additional_properties = d
         return obj
 
@@ -155,9 +170,9 @@ class WebhookDeliveryRead(Model):
             d['changed_fields'] = v
         v = getattr(self, 'request', UNSET)
         if v is not UNSET:
-            d['request'] = _dump_model(v)
+            d['request'] = v
         v = getattr(self, 'response', UNSET)
         if v is not UNSET:
-            d['response'] = _dump_model(v)
+            d['response'] = v
         d.update(self.additional_properties)
         return d

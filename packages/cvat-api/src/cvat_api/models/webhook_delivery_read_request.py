@@ -9,15 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from attrs import define
 
 from .._runtime.model import (
+    IModelData,
     Model,
 )
 
 
-__all__ = ["WebhookDeliveryReadRequest"]
+__all__ = ["WebhookDeliveryReadRequest", "IWebhookDeliveryReadRequest"]
+
+
+class IWebhookDeliveryReadRequest(IModelData):
+    """The fields of ``WebhookDeliveryReadRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class WebhookDeliveryReadRequest(Model):
+class WebhookDeliveryReadRequest(Model, IWebhookDeliveryReadRequest):
     """Schema ``WebhookDeliveryReadRequest``.
 
     No required fields.
@@ -31,8 +38,11 @@ class WebhookDeliveryReadRequest(Model):
 
     def __init__(
         self,
+        *args: Any,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -11,10 +11,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
     dump_model as _dump_model,
     dump_temporal as _dump_temporal,
     parse_datetime as _parse_datetime,
@@ -26,11 +28,33 @@ if TYPE_CHECKING:
     from .webhook_content_type import WebhookContentType
     from .webhook_type import WebhookType
 
-__all__ = ["WebhookRead"]
+__all__ = ["WebhookRead", "IWebhookRead"]
+
+
+class IWebhookRead(IModelData):
+    """The fields of ``WebhookRead`` (the official client's interface class)."""
+
+    __slots__ = ()
+    type: WebhookType
+    content_type: WebhookContentType
+    id: int
+    url: str
+    target_url: str
+    description: str
+    is_active: bool
+    enable_ssl: bool
+    created_date: datetime.datetime
+    updated_date: datetime.datetime
+    owner: BasicUser | None
+    project_id: int | None
+    organization: int | None
+    events: list[EventsEnum]
+    last_status: int
+    last_delivery_date: datetime.datetime
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class WebhookRead(Model):
+class WebhookRead(Model, IWebhookRead):
     """Schema ``WebhookRead``.
 
     Required: type, content_type.
@@ -62,7 +86,7 @@ class WebhookRead(Model):
         self,
         type: WebhookType | str,
         content_type: WebhookContentType | str,
-        *,
+        *args: Any,
         id: int | UnsetType = UNSET,
         url: str | UnsetType = UNSET,
         target_url: str | UnsetType = UNSET,
@@ -79,20 +103,22 @@ class WebhookRead(Model):
         last_delivery_date: datetime.datetime | str | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
+        if args:
+            self._reject_positional(args)
         self.type = _m.WebhookType(type)
         self.content_type = _m.WebhookContentType(content_type)
         if not isinstance(id, UnsetType):
-            self.id = id
+            self.id = _check_scalar(id, int, 'WebhookRead.id')
         if not isinstance(url, UnsetType):
-            self.url = url
+            self.url = _check_scalar(url, str, 'WebhookRead.url')
         if not isinstance(target_url, UnsetType):
-            self.target_url = target_url
+            self.target_url = _check_scalar(target_url, str, 'WebhookRead.target_url')
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'WebhookRead.description')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'WebhookRead.is_active')
         if not isinstance(enable_ssl, UnsetType):
-            self.enable_ssl = enable_ssl
+            self.enable_ssl = _check_scalar(enable_ssl, bool, 'WebhookRead.enable_ssl')
         if not isinstance(created_date, UnsetType):
             self.created_date = _parse_datetime(created_date)
         if not isinstance(updated_date, UnsetType):
@@ -100,13 +126,13 @@ class WebhookRead(Model):
         if not isinstance(owner, UnsetType):
             self.owner = None if owner is None else _m.BasicUser.coerce(owner)
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'WebhookRead.project_id')
         if not isinstance(organization, UnsetType):
-            self.organization = organization
+            self.organization = None if organization is None else _check_scalar(organization, int, 'WebhookRead.organization')
         if not isinstance(events, UnsetType):
             self.events = [_m.EventsEnum(i0) for i0 in events]
         if not isinstance(last_status, UnsetType):
-            self.last_status = last_status
+            self.last_status = _check_scalar(last_status, int, 'WebhookRead.last_status')
         if not isinstance(last_delivery_date, UnsetType):
             self.last_delivery_date = _parse_datetime(last_delivery_date)
         self.additional_properties = self._extra_kwargs(additional_properties)

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["WebhookType"]
+__all__ = ["WebhookType", "IWebhookType"]
 
 
-class WebhookType(ApiStrEnum):
+class IWebhookType(IModelData):
+    """The value of ``WebhookType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class WebhookType(IWebhookType, ApiStrEnum):
     """Enumeration ``WebhookType``; a value this build does not know is accepted as-is."""
 
     ORGANIZATION = 'organization'

@@ -10,10 +10,12 @@ from attrs import define
 
 from .. import models as _m
 from .._runtime.model import (
+    IModelData,
     MissingFieldError,
     Model,
     UNSET,
     UnsetType,
+    check_scalar as _check_scalar,
 )
 
 if TYPE_CHECKING:
@@ -21,11 +23,26 @@ if TYPE_CHECKING:
     from .webhook_content_type import WebhookContentType
     from .webhook_type import WebhookType
 
-__all__ = ["WebhookWriteRequest"]
+__all__ = ["WebhookWriteRequest", "IWebhookWriteRequest"]
+
+
+class IWebhookWriteRequest(IModelData):
+    """The fields of ``WebhookWriteRequest`` (the official client's interface class)."""
+
+    __slots__ = ()
+    target_url: str
+    type: WebhookType
+    events: list[EventsEnum]
+    description: str
+    content_type: WebhookContentType
+    secret: str
+    is_active: bool
+    enable_ssl: bool
+    project_id: int | None
 
 
 @define(slots=True, init=False, repr=False, eq=False, getstate_setstate=False)
-class WebhookWriteRequest(Model):
+class WebhookWriteRequest(Model, IWebhookWriteRequest):
     """Schema ``WebhookWriteRequest``.
 
     Required: target_url, type, events.
@@ -51,7 +68,7 @@ class WebhookWriteRequest(Model):
         target_url: str,
         type: WebhookType | str,
         events: Sequence[EventsEnum | str],
-        *,
+        *args: Any,
         description: str | UnsetType = UNSET,
         content_type: WebhookContentType | str | UnsetType = UNSET,
         secret: str | UnsetType = UNSET,
@@ -60,21 +77,23 @@ class WebhookWriteRequest(Model):
         project_id: int | None | UnsetType = UNSET,
         **additional_properties: Any,
     ) -> None:
-        self.target_url = target_url
+        if args:
+            self._reject_positional(args)
+        self.target_url = _check_scalar(target_url, str, 'WebhookWriteRequest.target_url')
         self.type = _m.WebhookType(type)
         self.events = [_m.EventsEnum(i0) for i0 in events]
         if not isinstance(description, UnsetType):
-            self.description = description
+            self.description = _check_scalar(description, str, 'WebhookWriteRequest.description')
         if not isinstance(content_type, UnsetType):
             self.content_type = _m.WebhookContentType(content_type)
         if not isinstance(secret, UnsetType):
-            self.secret = secret
+            self.secret = _check_scalar(secret, str, 'WebhookWriteRequest.secret')
         if not isinstance(is_active, UnsetType):
-            self.is_active = is_active
+            self.is_active = _check_scalar(is_active, bool, 'WebhookWriteRequest.is_active')
         if not isinstance(enable_ssl, UnsetType):
-            self.enable_ssl = enable_ssl
+            self.enable_ssl = _check_scalar(enable_ssl, bool, 'WebhookWriteRequest.enable_ssl')
         if not isinstance(project_id, UnsetType):
-            self.project_id = project_id
+            self.project_id = None if project_id is None else _check_scalar(project_id, int, 'WebhookWriteRequest.project_id')
         self.additional_properties = self._extra_kwargs(additional_properties)
 
     @classmethod

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from .._runtime.model import ApiStrEnum
+from .._runtime.model import IModelData, ApiStrEnum
 
-__all__ = ["WebhooksListType"]
+__all__ = ["WebhooksListType", "IWebhooksListType"]
 
 
-class WebhooksListType(ApiStrEnum):
+class IWebhooksListType(IModelData):
+    """The value of ``WebhooksListType`` (the official client's interface class)."""
+
+    __slots__ = ()
+    value: str
+
+
+class WebhooksListType(IWebhooksListType, ApiStrEnum):
     """Enumeration ``WebhooksListType``; a value this build does not know is accepted as-is."""
 
     ORGANIZATION = 'organization'

@@ -15,6 +15,7 @@ from cvat_api.exceptions import (
 )
 
 from ..version import VERSION as __version__
+from ._aliases import submodule_getattr
 
 __all__ = [
     "ApiAttributeError",
@@ -35,3 +36,6 @@ __all__ = [
     "exceptions",
     "models",
 ]
+
+# `api_client.model`, `.api`, `.rest`, ... as attributes, imported on first access (as in the official package)
+__getattr__ = submodule_getattr(__name__)

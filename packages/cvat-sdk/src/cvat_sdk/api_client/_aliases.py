@@ -9,6 +9,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+from collections.abc import Callable
 from types import ModuleType
 
 
@@ -43,3 +44,20 @@ def install(alias: str, target: str) -> None:
     """Make `alias.<name>` import `target.<name>` (once per alias)."""
     if not any(isinstance(f, ModuleAliasFinder) and f.alias == alias for f in sys.meta_path):
         sys.meta_path.append(ModuleAliasFinder(alias, target))
+
+
+def submodule_getattr(package: str) -> Callable[[str], ModuleType]:
+    """A module `__getattr__` that imports `package.<name>` on first access (`model.label` works
+    without `import cvat_sdk.api_client.model.label`, as in the official package)."""
+
+    def __getattr__(name: str) -> ModuleType:
+        if name.startswith("__"):
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        try:
+            return importlib.import_module(f"{package}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{package}.{name}":
+                raise
+            raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+
+    return __getattr__

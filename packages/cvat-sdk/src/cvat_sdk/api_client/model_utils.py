@@ -6,10 +6,11 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-from cvat_api._runtime.model import ApiStrEnum, Model, to_jsonable
+from cvat_api._runtime.model import ApiStrEnum, IModelData, Model, to_jsonable
 
 OpenApiModel = Model
 ModelNormal = Model
+ModelComposed = Model  # the official wrappers of one schema are that schema's class here
 ModelSimple = ApiStrEnum  # string enums are the simple (single-value) models here
 none_type = type(None)
 file_type = io.IOBase
@@ -35,6 +36,8 @@ def to_json(obj: Any, *, read_files: bool = True) -> Any:
 
 
 __all__ = [
+    "IModelData",
+    "ModelComposed",
     "ModelNormal",
     "ModelSimple",
     "OpenApiModel",

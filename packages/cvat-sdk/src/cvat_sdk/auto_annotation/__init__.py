@@ -9,6 +9,7 @@ from .driver import annotate_task
 from .exceptions import BadFunctionError
 from .interface import (
     AutoAnnotationFunction,
+    DetectionAnnotation,
     DetectionFunction,
     DetectionFunctionContext,
     DetectionFunctionSpec,
@@ -37,6 +38,7 @@ from .interface import (
 __all__ = [
     "AutoAnnotationFunction",
     "BadFunctionError",
+    "DetectionAnnotation",
     "DetectionFunction",
     "DetectionFunctionContext",
     "DetectionFunctionSpec",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence, Set
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, Union
 
 import attrs
 from cvat_api import models
@@ -188,6 +188,9 @@ class TrackableShape:
     type: str
     points: list[float] = attrs.field(converter=_points)
 
+
+# What a detection function returns items of (the official 2.64 name).
+DetectionAnnotation = Union[models.LabeledImageRequest, models.LabeledShapeRequest]  # noqa: UP007 - evaluated at import
 
 PreprocessedImage = TypeVar("PreprocessedImage")
 TrackingState = TypeVar("TrackingState")

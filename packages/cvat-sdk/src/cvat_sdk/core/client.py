@@ -23,6 +23,7 @@ from cvat_api.exceptions import ApiException, TransportError
 from packaging import specifiers
 from packaging import version as pv
 
+from ..version import VERSION as VERSION  # the official module's name for it
 from . import polling
 from .exceptions import (
     BackgroundRequestException,

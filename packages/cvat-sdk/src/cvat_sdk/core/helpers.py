@@ -117,6 +117,14 @@ class StreamWithProgress:
         return self.stream.tell()
 
 
+def make_request_headers(api_client: cvat_api.ApiClient, **kwargs: Any) -> dict[str, str]:
+    """The headers a request of `api_client` carries: its defaults and authentication (the official
+    2.64 helper; keyword arguments as `update_params_for_auth` takes them, e.g. `method="POST"`)."""
+    headers = api_client.get_common_headers()
+    api_client.update_params_for_auth(headers=headers, queries=[], **kwargs)
+    return headers
+
+
 def expect_status(codes: int | Iterable[int], response: cvat_api.ApiResponse) -> None:
     """Return if the answer's status is one of `codes`; else raise the typed ApiException."""
     allowed = {codes} if isinstance(codes, int) else set(codes)

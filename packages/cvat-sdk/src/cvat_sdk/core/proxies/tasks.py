@@ -262,5 +262,5 @@ class TasksRepo(
             raise task_creation_error(e, task_id=task.id, step=step) from e
         return task
 
-    def remove_by_ids(self, task_ids: Sequence[int], /) -> None:
+    def remove_by_ids(self, task_ids: Sequence[int]) -> None:
         super().remove_by_ids(task_ids)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..model_proxy import Entity, EntityT, Repo
 
@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from cvat_api.apis.organizations_api import OrganizationsApi
     from cvat_api.models.basic_user import BasicUser
     from cvat_api.models.organization_read import OrganizationRead
-    from cvat_api.models.organization_read_contact import OrganizationReadContact
 
 __all__ = ["OrganizationBase", "OrganizationsRepoBase"]
 
@@ -59,7 +58,7 @@ class OrganizationBase(Entity):
         return self._model.updated_date
 
     @property
-    def contact(self) -> OrganizationReadContact:
+    def contact(self) -> dict[str, Any]:
         return self._model.contact
 
 
