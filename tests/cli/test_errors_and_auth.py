@@ -345,7 +345,7 @@ def test_retries_are_explained_once_the_server_answered(scripted, run) -> None:
     scripted.reply(json=EMPTY_PAGE)
     r = run("--server-host", scripted.url, "--access-token", "t", "task", "ls")
     assert r.code == 0
-    assert "WARNING: GET /api/tasks answered 503; retry 1/3" in r.err
+    assert "WARNING: GET /api/tasks answered 503; retry 1 as asked by Retry-After" in r.err
 
 
 # --- function commands ----------------------------------------------------------------------------

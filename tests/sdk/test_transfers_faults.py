@@ -97,7 +97,7 @@ def test_retry_after_is_honoured(fake_cvat: FakeCvat, fake_cvat_client, make_fil
         _upload(fake_cvat_client, files)
     first, second = fake_cvat.of_kind("multiple")
     assert second.time - first.time >= 0.29
-    assert "retry 1/3 in 0.30s" in _retry_logs(caplog)[0] and "429" in _retry_logs(caplog)[0]
+    assert "retry 1 as asked by Retry-After in 0.30s" in _retry_logs(caplog)[0] and "429" in _retry_logs(caplog)[0]
     _assert_stored_once(fake_cvat, files)
 
 
@@ -375,13 +375,39 @@ def test_download_survives_transient_failures(
 
 
 def test_download_retries_run_out_and_nothing_is_left(fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path) -> None:
-    fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=0.5, times=10)
+    """A server that cannot resume and cuts every answer at the same point: the download gets no
+    further, so it ends once the time budget without progress is spent, leaving nothing."""
+    fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=0.5, times=1000)
     fake_cvat.ranges = False
     target = tmp_path / "out.bin"
+    started = time.monotonic()
     with pytest.raises(DownloadError) as info:
-        _download(fake_cvat_client, target, max_retries=2)
+        _download(fake_cvat_client, target, max_retries=2, retry_time_budget=0.5)
+    assert 0.4 < time.monotonic() - started < 5
     assert str(target) in str(info.value) and info.value.filename == str(target)
-    assert _leftovers(tmp_path) == [] and len(fake_cvat.of_kind("get")) == 3
+    assert _leftovers(tmp_path) == [] and len(fake_cvat.of_kind("get")) > 3
+
+
+def test_download_answers_without_data_run_out_after_max_retries(
+    fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path
+) -> None:
+    fake_cvat.fault("get", STATUS, status=502, times=10)
+    with pytest.raises(DownloadError, match="after 2 retries"):
+        _download(fake_cvat_client, tmp_path / "out.bin", max_retries=2)
+    assert len(fake_cvat.of_kind("get")) == 3
+
+
+def test_a_restarted_download_is_retried_while_it_receives_data(
+    fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path
+) -> None:
+    """No Range support (as CVAT's export downloads): each attempt starts at byte 0 and is cut
+    before the best so far; 6 such cuts in a row, then a whole answer. A fixed count of 3
+    retries gave up; retries while data arrives complete it."""
+    for fraction in (0.9, 0.2, 0.5, 0.3, 0.1, 0.6):
+        fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=fraction)
+    fake_cvat.ranges = False
+    target = _download(fake_cvat_client, tmp_path / "out.bin", max_retries=3)
+    assert target.read_bytes() == blob and len(fake_cvat.of_kind("get")) == 7
 
 
 def test_failed_overwrite_keeps_the_old_file(fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path) -> None:
