@@ -10,6 +10,7 @@ import logging
 import time
 from pathlib import Path
 
+import cvat_api
 import pytest
 from cvat_api.exceptions import BadRequestException, ServiceException
 from cvat_sdk.core.transfers import (
@@ -431,3 +432,23 @@ def test_a_changed_file_is_downloaded_again_from_the_start(
     path = _download(fake_cvat_client, tmp_path / "out.bin")
     assert path.read_bytes() == b"new content " * 1000  # If-Range did not match: a full answer
     assert [g.status for g in fake_cvat.of_kind("get")] == [200, 503, 200]
+
+
+@pytest.mark.parametrize(("statuses", "retried"), [({500, 503}, True), ({429, 502, 504}, False)])
+def test_the_transfer_engine_follows_the_policys_statuses(
+    fake_cvat: FakeCvat, blob, tmp_path, statuses: set[int], retried: bool
+) -> None:
+    """One verdict: a status the client's RetryPolicy lists (500 here) is retried by downloads as
+    by API calls; one it does not list (503 here) is not."""
+    status = 500 if retried else 503
+    fake_cvat.fault("get", STATUS, status=status)
+    policy = cvat_api.RetryPolicy(statuses=frozenset(statuses), backoff_base=0.001, backoff_max=0.01)
+    config = cvat_api.Configuration(host=fake_cvat.url, api_key={"tokenAuth": "t"}, retries=policy)
+    with cvat_api.ApiClient(config) as api_client:
+        downloader = Downloader(api_client)
+        if retried:
+            assert downloader.download_file("/files/blob.bin", tmp_path / "out.bin").read_bytes() == blob
+        else:
+            with pytest.raises(DownloadError, match=f"\\({status}\\)"):
+                downloader.download_file("/files/blob.bin", tmp_path / "out.bin")
+    assert len(fake_cvat.of_kind("get")) == (2 if retried else 1)

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 RESTResponse = ApiResponse  # the official name of the response class
 _METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
 MAX_REDIRECTS = 10
 
 
@@ -61,14 +62,15 @@ class _Hop:
     def redirected(self, status: int, target: str, server: str) -> _Hop:
         """The next hop after a redirect `status` to `target`. As urllib3 (the official client's
         transport): 303 turns it into a GET without body; 301, 302, 307, 308 keep method and body.
-        A body is never re-sent to another origin than the server's: CrossOriginError."""
+        Only a GET or HEAD goes on to another origin than the server's (without credentials);
+        any other request is refused there with CrossOriginError, body or not."""
         if status == 303 and self.method != "HEAD":
             return _Hop("GET", target, None, _without_body_headers(self.headers), None, None, self.cookies)
-        if (self.data is not None or self.files is not None) and not same_origin(target, server):
+        if self.method not in _SAFE_METHODS and not same_origin(target, server):
             raise CrossOriginError(
                 f"{self.method} {redact_url(self.url)} answered {status} to another origin "
                 f"({origin_text(target)}) than the server's ({origin_text(server)}); the request "
-                "and its body are not sent there",
+                "is not sent there",
                 url=target,
             )
         return _Hop(self.method, target, None, self.headers, self.data, self.files, self.cookies)
