@@ -165,7 +165,8 @@ class Client(ClientRepositories):
         try:
             _, response = self.api_client.server_api.retrieve_about(_parse_response=False, _check_status=False)
             about = response.json() if response.status == 200 and response.is_json else None
-            self.server_version = pv.Version(about["version"]) if isinstance(about, dict) else None
+            if isinstance(about, dict):
+                self._note_server_version(about["version"])
         except (ApiException, TransportError, ValueError, KeyError, TypeError):
             return  # the version check (or the first call) reports what is wrong
         final = urllib.parse.urlsplit(response.url)
@@ -272,8 +273,11 @@ class Client(ClientRepositories):
     # --- server version -----------------------------------------------------------------
     def get_server_version(self) -> pv.Version:
         about, _ = self.api_client.server_api.retrieve_about()
-        self.server_version = pv.Version(about.version)
-        self.api_client.server_version = about.version  # operations this server's line lacks are refused
+        return self._note_server_version(about.version)
+
+    def _note_server_version(self, version: str) -> pv.Version:
+        self.server_version = pv.Version(version)
+        self.api_client.server_version = version  # operations this server's line lacks are refused
         return self.server_version
 
     server_version: pv.Version | None = None
