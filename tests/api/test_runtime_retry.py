@@ -576,3 +576,37 @@ def test_streamed_post_cut_mid_body_is_not_sent_again(scripted, client, sleeps):
     with pytest.raises(TransportError):
         response.data  # noqa: B018
     assert [r.method for r in scripted.requests] == ["POST"]
+
+
+# --- Retry-After within a time budget -----------------------------------------------------------
+
+
+def test_retry_after_is_waited_for_beyond_max_retries(scripted, make_client, tiny_retries, sleeps):
+    """A throttling server ("expected available in 1 second") is waited for as it asks, however
+    often, within the time budget; such waits do not use up max_retries."""
+    client = make_client(retries=tiny_retries(max_retries=2))
+    for _ in range(6):
+        scripted.reply(429, json={"detail": "throttled"}, headers={"Retry-After": "1"})
+    scripted.reply(json=ABOUT)
+    assert client.server_api.retrieve_about()[0].version == "2.42.0"
+    assert sleeps.delays == [1.0] * 6
+
+
+def test_retry_after_beyond_the_time_budget_is_not_waited(scripted, make_client, tiny_retries, sleeps):
+    client = make_client(retries=tiny_retries(retry_time_budget=5.0))
+    scripted.reply(429, json={"detail": "throttled"}, headers={"Retry-After": "10"})
+    with pytest.raises(TooManyRequestsException) as e:
+        client.server_api.retrieve_about()
+    assert e.value.retry_after == 10.0 and sleeps.delays == [] and len(scripted.requests) == 1
+
+
+def test_one_verdict_for_every_layer():
+    policy = cvat_api.RetryPolicy()
+    assert policy.status_verdict(503) is cvat_api.Verdict.UNPROCESSED
+    assert policy.status_verdict(502) is cvat_api.Verdict.AMBIGUOUS
+    assert policy.status_verdict(500) is cvat_api.Verdict.FATAL
+    with_500 = cvat_api.RetryPolicy(statuses=frozenset({500, 503}))
+    assert with_500.status_verdict(500) is cvat_api.Verdict.AMBIGUOUS
+    assert with_500.status_verdict(502) is cvat_api.Verdict.FATAL  # not listed: not retried anywhere
+    assert policy.error_verdict(nothing_sent=True) is cvat_api.Verdict.UNPROCESSED
+    assert policy.error_verdict(nothing_sent=False) is cvat_api.Verdict.AMBIGUOUS

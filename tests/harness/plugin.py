@@ -12,6 +12,7 @@ import functools
 import os
 import shutil
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +163,32 @@ def vcr_config() -> dict[str, Any]:
         "before_record_response": scrub.scrub_response,
         "decode_compressed_response": True,
         "allow_playback_repeats": False,
+        "after_load_interaction": _as_replay_server,
     }
+
+
+def _as_replay_server(request: Any, response: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """In replay, the recorded server's URLs in an answer (result_url, TUS Location, redirects)
+    name the replay host instead: they are the server's own, as they were when recorded."""
+    if MODE != "replay":
+        return request, response
+    parts = urllib.parse.urlsplit(request.uri)
+    recorded = f"{parts.scheme}://{parts.netloc}"
+    body = response.get("body", {}).get("string")
+    ctype = next((v[0] for k, v in response.get("headers", {}).items() if k.lower() == "content-type" and v), "")
+    if "json" in ctype and isinstance(body, (str, bytes)) and len(body):  # files are left as they are
+        old, new = (recorded, REPLAY_HOST) if isinstance(body, str) else (recorded.encode(), REPLAY_HOST.encode())
+        if old in body:
+            body = body.replace(old, new)  # type: ignore[arg-type]
+            response["body"]["string"] = body
+            size = len(body.encode() if isinstance(body, str) else body)
+            for name in response.get("headers", {}):
+                if name.lower() == "content-length":
+                    response["headers"][name] = [str(size)]
+    for name, values in response.get("headers", {}).items():
+        if name.lower() == "location":
+            response["headers"][name] = [v.replace(recorded, REPLAY_HOST) for v in values]
+    return request, response
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:

@@ -5,7 +5,11 @@ data meta and annotations, in the shapes the SDK reads from a real server.
   of the chunk's frames in order (as CVAT's original-quality image chunks are);
 * `GET /api/tasks/1/preview` -> a JPEG; `GET /api/tasks/1/data/meta` -> frame sizes and names;
 * `GET|PUT /api/tasks/1/annotations`, `PATCH ...?action=create` -> stored shapes (PUT replaces,
-  PATCH appends, each shape gets an id, as CVAT does).
+  PATCH appends, each shape gets an id, as CVAT does);
+* `POST /api/tasks/1/dataset/export` -> 202 and a request id; `GET /api/requests/<id>` -> finished,
+  with a `result_url` built from the request's Host (as CVAT builds it) unless `result_origin` is
+  set; `GET /api/tasks/1/dataset/download` -> a zip of `images/` and `annotations.xml`, always
+  whole (no Range support, as CVAT 2.42's export downloads).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+EXPORT_RQ = "export-1"
 ABOUT = {"name": "CVAT", "description": "fake", "version": "2.42.0", "logo_url": "", "subtitle": ""}
 
 
@@ -42,6 +47,7 @@ class FakeTaskServer:
         self.shapes: list[dict[str, Any]] = []
         self.annotation_version = 0
         self.seen: list[tuple[str, str]] = []
+        self.result_origin: str | None = None  # the origin of result_url (None: the request's Host)
         self._next_id = 1
         self._lock = threading.Lock()
         handler = type("Handler", (self.handler_class,), {"fake": self})
@@ -77,6 +83,18 @@ class FakeTaskServer:
             "labels": {"count": 1},
             "updated_date": "2026-01-01T00:00:00Z",
         }
+
+    def export_zip(self) -> bytes:
+        """The same bytes every time (fixed file dates)."""
+        out = io.BytesIO()
+        when = (2026, 1, 1, 0, 0, 0)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+            archive.writestr(
+                zipfile.ZipInfo("annotations.xml", when), "<annotations><version>1.1</version></annotations>"
+            )
+            for i, frame in enumerate(self.frames):
+                archive.writestr(zipfile.ZipInfo(f"images/{i:06d}.jpeg", when), frame)
+        return out.getvalue()
 
     def meta_json(self) -> dict[str, Any]:
         return {
@@ -149,6 +167,24 @@ class _Handler(BaseHTTPRequestHandler):
             if query.get("type") == "chunk" and 0 <= number * fake.chunk_size < len(fake.frames):
                 return self._send(200, fake.chunk(number), "application/zip")
             return self._json({"detail": "bad frame or chunk"}, 400)
+        if path == "/api/tasks/1/dataset/export" and self.command == "POST":
+            return self._json({"rq_id": EXPORT_RQ}, 202)
+        if path == f"/api/requests/{EXPORT_RQ}":
+            origin = fake.result_origin or f"http://{self.headers.get('Host')}"
+            url = f"{origin}/api/tasks/1/dataset/download?rq_id={EXPORT_RQ}"
+            operation = {"type": "export:dataset", "target": "task", "task_id": 1, "format": "CVAT for images 1.1"}
+            return self._json(
+                {
+                    "id": EXPORT_RQ,
+                    "status": "finished",
+                    "message": "",
+                    "operation": operation,
+                    "created_date": "2026-01-01T00:00:00Z",
+                    "result_url": url,
+                }
+            )
+        if path == "/api/tasks/1/dataset/download":
+            return self._send(200, fake.export_zip(), "application/zip")
         if path == "/api/tasks/1/annotations":
             if self.command == "GET":
                 with fake._lock:
@@ -161,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(fake.store(body, replace=False))
         return self._json({"detail": "not found"}, 404)
 
-    do_GET = do_PUT = do_PATCH = do_HEAD = _serve
+    do_GET = do_PUT = do_PATCH = do_HEAD = do_POST = _serve
 
 
 FakeTaskServer.handler_class = _Handler

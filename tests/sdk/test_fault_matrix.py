@@ -128,6 +128,31 @@ def test_task_media_and_annotations(fake_task: FakeTaskServer, tmp_path: Path, r
     assert sorted(s["frame"] for s in fake_task.shapes) == list(range(24))
 
 
+EXPORT_SEEDS = range(1, 11)
+
+
+@pytest.mark.parametrize("seed", EXPORT_SEEDS, ids=[f"30%-seed{s}" for s in EXPORT_SEEDS])
+def test_export_with_images_through_faults(tmp_path: Path, seed: int) -> None:
+    """`export_dataset(include_images=True)` of 200 images, four times: the export request, its
+    polls and a download the server cannot resume (as CVAT's), through 30 % faults, 10 seeds."""
+    server = FakeTaskServer(frames=200, chunk_size=20)
+    try:
+        with (
+            FaultProxy(server.url, RandomFaults(seed, 0.30)) as proxy,
+            Client(proxy.url, config=Config(status_check_period=0.01)) as client,
+        ):
+            client.api_client.configuration.retries = FAST_RETRIES
+            task = client.tasks.retrieve(1)
+            names = [f"export{i}.zip" for i in range(4)]
+            for name in names:
+                path = task.export_dataset("CVAT for images 1.1", tmp_path / name, include_images=True)
+                assert path.read_bytes() == server.export_zip()
+        _assert_faults_were_injected(proxy)
+        assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temp file left
+    finally:
+        server.close()
+
+
 @pytest.mark.parametrize("rate", RATES, ids=[f"{int(r * 100)}%" for r in RATES])
 def test_cli_through_faults(fake_task: FakeTaskServer, tmp_path: Path, rate: float) -> None:
     """`cvat-cli task frames` for every frame (by chunks) and for single frames, three seeds."""

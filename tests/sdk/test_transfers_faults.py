@@ -10,6 +10,7 @@ import logging
 import time
 from pathlib import Path
 
+import cvat_api
 import pytest
 from cvat_api.exceptions import BadRequestException, ServiceException
 from cvat_sdk.core.transfers import (
@@ -97,7 +98,7 @@ def test_retry_after_is_honoured(fake_cvat: FakeCvat, fake_cvat_client, make_fil
         _upload(fake_cvat_client, files)
     first, second = fake_cvat.of_kind("multiple")
     assert second.time - first.time >= 0.29
-    assert "retry 1/3 in 0.30s" in _retry_logs(caplog)[0] and "429" in _retry_logs(caplog)[0]
+    assert "retry 1 as asked by Retry-After in 0.30s" in _retry_logs(caplog)[0] and "429" in _retry_logs(caplog)[0]
     _assert_stored_once(fake_cvat, files)
 
 
@@ -375,13 +376,39 @@ def test_download_survives_transient_failures(
 
 
 def test_download_retries_run_out_and_nothing_is_left(fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path) -> None:
-    fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=0.5, times=10)
+    """A server that cannot resume and cuts every answer at the same point: the download gets no
+    further, so it ends once the time budget without progress is spent, leaving nothing."""
+    fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=0.5, times=1000)
     fake_cvat.ranges = False
     target = tmp_path / "out.bin"
+    started = time.monotonic()
     with pytest.raises(DownloadError) as info:
-        _download(fake_cvat_client, target, max_retries=2)
+        _download(fake_cvat_client, target, max_retries=2, retry_time_budget=0.5)
+    assert 0.4 < time.monotonic() - started < 5
     assert str(target) in str(info.value) and info.value.filename == str(target)
-    assert _leftovers(tmp_path) == [] and len(fake_cvat.of_kind("get")) == 3
+    assert _leftovers(tmp_path) == [] and len(fake_cvat.of_kind("get")) > 3
+
+
+def test_download_answers_without_data_run_out_after_max_retries(
+    fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path
+) -> None:
+    fake_cvat.fault("get", STATUS, status=502, times=10)
+    with pytest.raises(DownloadError, match="after 2 retries"):
+        _download(fake_cvat_client, tmp_path / "out.bin", max_retries=2)
+    assert len(fake_cvat.of_kind("get")) == 3
+
+
+def test_a_restarted_download_is_retried_while_it_receives_data(
+    fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path
+) -> None:
+    """No Range support (as CVAT's export downloads): each attempt starts at byte 0 and is cut
+    before the best so far; 6 such cuts in a row, then a whole answer. A fixed count of 3
+    retries gave up; retries while data arrives complete it."""
+    for fraction in (0.9, 0.2, 0.5, 0.3, 0.1, 0.6):
+        fake_cvat.fault("get", DROP_MID_RESPONSE, fraction=fraction)
+    fake_cvat.ranges = False
+    target = _download(fake_cvat_client, tmp_path / "out.bin", max_retries=3)
+    assert target.read_bytes() == blob and len(fake_cvat.of_kind("get")) == 7
 
 
 def test_failed_overwrite_keeps_the_old_file(fake_cvat: FakeCvat, fake_cvat_client, blob, tmp_path) -> None:
@@ -405,3 +432,23 @@ def test_a_changed_file_is_downloaded_again_from_the_start(
     path = _download(fake_cvat_client, tmp_path / "out.bin")
     assert path.read_bytes() == b"new content " * 1000  # If-Range did not match: a full answer
     assert [g.status for g in fake_cvat.of_kind("get")] == [200, 503, 200]
+
+
+@pytest.mark.parametrize(("statuses", "retried"), [({500, 503}, True), ({429, 502, 504}, False)])
+def test_the_transfer_engine_follows_the_policys_statuses(
+    fake_cvat: FakeCvat, blob, tmp_path, statuses: set[int], retried: bool
+) -> None:
+    """One verdict: a status the client's RetryPolicy lists (500 here) is retried by downloads as
+    by API calls; one it does not list (503 here) is not."""
+    status = 500 if retried else 503
+    fake_cvat.fault("get", STATUS, status=status)
+    policy = cvat_api.RetryPolicy(statuses=frozenset(statuses), backoff_base=0.001, backoff_max=0.01)
+    config = cvat_api.Configuration(host=fake_cvat.url, api_key={"tokenAuth": "t"}, retries=policy)
+    with cvat_api.ApiClient(config) as api_client:
+        downloader = Downloader(api_client)
+        if retried:
+            assert downloader.download_file("/files/blob.bin", tmp_path / "out.bin").read_bytes() == blob
+        else:
+            with pytest.raises(DownloadError, match=f"\\({status}\\)"):
+                downloader.download_file("/files/blob.bin", tmp_path / "out.bin")
+    assert len(fake_cvat.of_kind("get")) == (2 if retried else 1)

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from ._runtime.model import UnsetType as UnsetType
     from ._runtime.operation import Operation as Operation
     from ._runtime.response import ApiResponse as ApiResponse
+    from ._runtime.retry import RetryBudget as RetryBudget
     from ._runtime.retry import RetryPolicy as RetryPolicy
+    from ._runtime.retry import Verdict as Verdict
 
 _LAZY = {
     "ApiClient": "._runtime.api_client",
@@ -35,7 +37,9 @@ _LAZY = {
     "Configuration": "._runtime.configuration",
     "Model": "._runtime.model",
     "Operation": "._runtime.operation",
+    "RetryBudget": "._runtime.retry",
     "RetryPolicy": "._runtime.retry",
+    "Verdict": "._runtime.retry",
     "UNSET": "._runtime.model",
     "UnsetType": "._runtime.model",
 }

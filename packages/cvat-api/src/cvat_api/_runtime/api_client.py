@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import requests
 
 from .._generated import API_ATTRS, PACKAGE_VERSION, ApiAttributes
-from . import encoding
+from . import encoding, origin
 from .configuration import Configuration
 from .errors import ApiAttributeError, ApiTypeError, ApiValueError, MalformedAnswerError
 from .model import MissingFieldError
@@ -177,6 +177,11 @@ class ApiClient(ApiAttributes):
     def origin(self) -> str:
         parts = urlsplit(self.configuration.host)
         return f"{parts.scheme}://{parts.netloc}"
+
+    def require_same_origin(self, url: str, what: str) -> str:
+        """`url` (absolute, from the server) if it is on the server's origin (scheme, host and port
+        equal); else CrossOriginError naming `what`: nothing is sent there."""
+        return origin.require_same_origin(url, self.configuration.host, what)
 
     # --- requests ---------------------------------------------------------------------------
     def request(

@@ -266,10 +266,14 @@ def exception_from_response(response: Any, *, reason: str | None = None) -> ApiE
 
 
 class TransportError(OpenApiException):
-    """The request did not get an HTTP answer: connection refused or dropped, TLS failure, timeout."""
+    """The request did not get an HTTP answer: connection refused or dropped, TLS failure, timeout.
+    `nothing_sent`: the connection could not even be opened, so the server saw nothing of it."""
 
-    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, method: str | None = None, url: str | None = None, nothing_sent: bool = False
+    ) -> None:
         self.method = method
+        self.nothing_sent = nothing_sent
         self.url = redact_url(url) if url else None
         where = f"{method} {self.url}: " if method and self.url else ""
         super().__init__(where + message)
@@ -277,3 +281,12 @@ class TransportError(OpenApiException):
 
 class RequestTimeoutError(TransportError, TimeoutError):
     """The server did not answer within the timeout."""
+
+
+class CrossOriginError(OpenApiException):
+    """A URL the server handed back (a redirect, `result_url`, a TUS `Location`) is on another
+    origin than the configured server's, and the request it was for is not sent there."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        self.url = redact_url(url) if url else None
+        super().__init__(message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -13,6 +13,9 @@ import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from .errors import TransportError
+
+if TYPE_CHECKING:
+    from .retry import RetryPolicy
 
 DEFAULT_CHUNK = 1 << 16
 
@@ -23,21 +26,19 @@ class _ChangedAnswer(TransportError):
 
 class Reopener:
     """How a streamed answer whose body broke off is read again: `send()` repeats the request
-    (through the retry loop); at most `max_retries` breaks in a row without new bytes, waiting
-    `backoff(n)` seconds before each; `warn` logs each repeat."""
+    (through the retry loop), as long as the `policy`'s budget allows (new bytes start it afresh);
+    `warn` logs each repeat."""
 
-    __slots__ = ("send", "max_retries", "backoff", "warn")
+    __slots__ = ("send", "policy", "warn")
 
     def __init__(
         self,
         send: Callable[[], requests.Response],
-        max_retries: int,
-        backoff: Callable[[int], float],
+        policy: RetryPolicy,
         warn: Callable[[str], None],
     ) -> None:
         self.send = send
-        self.max_retries = max_retries
-        self.backoff = backoff
+        self.policy = policy
         self.warn = warn
 
 
@@ -129,7 +130,7 @@ class ApiResponse:
         return self._source
 
     def _resumable(self, chunk_size: int) -> Iterator[bytes]:
-        breaks = 0
+        budget = self._reopen.policy.budget() if self._reopen else None
         skip = 0  # bytes of a repeated answer that were handed out before
         while True:
             try:
@@ -141,7 +142,8 @@ class ApiResponse:
                             block = block[dropped:]
                             if not block:
                                 continue
-                        breaks = 0  # new bytes: the next break starts a fresh count
+                        if budget:
+                            budget.progressed()  # new bytes: the next break starts a fresh count
                         self._pulled += len(block)
                         yield block
                 if skip:
@@ -151,13 +153,12 @@ class ApiResponse:
                 return
             except TransportError as e:
                 reopen = self._reopen
-                if reopen is None or breaks >= reopen.max_retries or isinstance(e, _ChangedAnswer):
+                delay = budget.next_delay() if budget and not isinstance(e, _ChangedAnswer) else None
+                if reopen is None or budget is None or delay is None:
                     raise
-                breaks += 1
-                delay = reopen.backoff(breaks)
                 reopen.warn(
                     f"{self.method} {urlsplit(self.url).path}: the answer broke off after {self._pulled} bytes "
-                    f"({e}); reading it again, retry {breaks}/{reopen.max_retries} in {delay:.2f}s"
+                    f"({e}); reading it again, {budget.describe()} in {delay:.2f}s"
                 )
                 from . import retry
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests.adapters
@@ -20,18 +21,63 @@ import urllib3
 
 from . import encoding
 from . import retry as retry_timing
-from .errors import ApiValueError, RequestTimeoutError, TransportError, exception_from_response, redact_text, redact_url
+from .errors import (
+    ApiValueError,
+    CrossOriginError,
+    RequestTimeoutError,
+    TransportError,
+    exception_from_response,
+    redact_text,
+    redact_url,
+)
 from .operation import RequestTimeout
+from .origin import OriginCookiePolicy, origin_text, same_origin, strip_credentials
 from .response import ApiResponse, Reopener
+from .retry import RetryPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .configuration import Configuration
-    from .retry import RetryPolicy
 
 RESTResponse = ApiResponse  # the official name of the response class
 _METHODS = frozenset({"GET", "HEAD", "DELETE", "POST", "PUT", "PATCH", "OPTIONS"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+MAX_REDIRECTS = 10
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request of a redirect chain: what is sent where."""
+
+    method: str
+    url: str
+    params: Any
+    headers: dict[str, str]
+    data: Any
+    files: Any
+    cookies: dict[str, str] | None
+
+    def redirected(self, status: int, target: str, server: str) -> _Hop:
+        """The next hop after a redirect `status` to `target`. As urllib3 (the official client's
+        transport): 303 turns it into a GET without body; 301, 302, 307, 308 keep method and body.
+        Only a GET or HEAD goes on to another origin than the server's (without credentials);
+        any other request is refused there with CrossOriginError, body or not."""
+        if status == 303 and self.method != "HEAD":
+            return _Hop("GET", target, None, _without_body_headers(self.headers), None, None, self.cookies)
+        if self.method not in _SAFE_METHODS and not same_origin(target, server):
+            raise CrossOriginError(
+                f"{self.method} {redact_url(self.url)} answered {status} to another origin "
+                f"({origin_text(target)}) than the server's ({origin_text(server)}); the request "
+                "is not sent there",
+                url=target,
+            )
+        return _Hop(self.method, target, None, self.headers, self.data, self.files, self.cookies)
+
+
+def _without_body_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.lower() not in ("content-type", "content-length")}
 
 
 class RESTClientObject:
@@ -46,6 +92,10 @@ class RESTClientObject:
         self.session.mount("https://", adapter)
         self.session.headers.clear()
         self.session.trust_env = configuration.trust_env
+        # Cookies are kept only from answers of the server's origin (and sent only there).
+        self.session.cookies = requests.cookies.RequestsCookieJar(
+            policy=OriginCookiePolicy(lambda: self.configuration.host)
+        )
 
     @property
     def pool_manager(self) -> urllib3.PoolManager:
@@ -93,22 +143,11 @@ class RESTClientObject:
         policy = self.configuration.retry_policy if retry else None
         rewind = _rewinder(data, files)
         params = encoding.query_pairs(dict(query_params)) if isinstance(query_params, Mapping) else query_params
-        settings = dict(
-            params=params,
-            headers=headers,
-            data=data,
-            files=files,
-            cookies=dict(cookies) if cookies else None,
-            timeout=self._timeout(_request_timeout),
-            stream=True,
-            verify=self._verify(),
-            cert=self._cert(),
-            proxies=self._proxies(),
-            allow_redirects=True,
-        )
+        hop = _Hop(method, url, params, headers, data, files, dict(cookies) if cookies else None)
+        timeout = self._timeout(_request_timeout)
 
         def send() -> requests.Response:
-            return self._send(method, url, settings, policy, rewind, preload=_parse_response)
+            return self._send(hop, timeout, policy, rewind, preload=_parse_response)
 
         resp = send()
         reopen = None
@@ -119,7 +158,7 @@ class RESTClientObject:
                     raise TransportError("the request body cannot be sent again", method=method, url=url)
                 return send()
 
-            reopen = Reopener(send_again, policy.max_retries, policy.backoff, self.logger.warning)
+            reopen = Reopener(send_again, policy, self.logger.warning)
         response = ApiResponse(resp, method, reopen)
         if _check_status:
             raise_for_status(response)
@@ -127,59 +166,46 @@ class RESTClientObject:
 
     def _send(
         self,
-        method: str,
-        url: str,
-        settings: dict[str, Any],
+        hop: _Hop,
+        timeout: tuple[float, float],
         policy: RetryPolicy | None,
         rewind: Callable[[], bool],
         *,
         preload: bool,
     ) -> requests.Response:
         """The request, repeated per `policy`; with `preload` its body is read (a cut body is retried)."""
-        attempt = 0
+        budget = (policy or RetryPolicy.disabled()).budget()
+        method, url = hop.method, hop.url
         while True:
             started = time.monotonic()
             try:
-                resp = self.session.request(method, url, **settings)
+                resp = self._follow(hop, timeout, rewind)
                 if preload:
                     resp.content  # noqa: B018 - a body cut mid-way is retried like a failed request
             except requests.exceptions.RequestException as e:
-                if (
-                    policy
-                    and attempt < policy.max_retries
-                    and policy.retries_error(method, nothing_sent(e))
-                    and not _is_permanent(e)
-                    and rewind()
-                ):
-                    attempt += 1
-                    delay = policy.backoff(attempt)
+                if policy and policy.retries_error(method, nothing_sent(e)) and not _is_permanent(e) and rewind():
+                    delay = budget.next_delay()
+                    if delay is not None:
+                        self.logger.warning(
+                            "%s %s failed (%s); %s in %.2fs", method, _path(url), _short(e), budget.describe(), delay
+                        )
+                        retry_timing.sleep(delay)
+                        continue
+                raise transport_error(e, method, url) from e
+            if policy and policy.retries_status(method, resp.status_code) and rewind():
+                delay = budget.next_delay(resp.headers.get("Retry-After"))
+                if delay is not None:
                     self.logger.warning(
-                        "%s %s failed (%s); retry %d/%d in %.2fs",
+                        "%s %s answered %d; %s in %.2fs",
                         method,
                         _path(url),
-                        _short(e),
-                        attempt,
-                        policy.max_retries,
+                        resp.status_code,
+                        budget.describe(),
                         delay,
                     )
+                    resp.close()
                     retry_timing.sleep(delay)
                     continue
-                raise transport_error(e, method, url) from e
-            if policy and attempt < policy.max_retries and policy.retries_status(method, resp.status_code) and rewind():
-                attempt += 1
-                delay = policy.delay(attempt, resp.headers.get("Retry-After"))
-                self.logger.warning(
-                    "%s %s answered %d; retry %d/%d in %.2fs",
-                    method,
-                    _path(url),
-                    resp.status_code,
-                    attempt,
-                    policy.max_retries,
-                    delay,
-                )
-                resp.close()
-                retry_timing.sleep(delay)
-                continue
             if self.logger.isEnabledFor(logging.DEBUG):
                 self.logger.debug(  # never headers or bodies: they carry credentials
                     "HTTP %s %s -> %d %s (%.0f ms)",
@@ -190,6 +216,49 @@ class RESTClientObject:
                     (time.monotonic() - started) * 1000,
                 )
             return resp
+
+    def _follow(self, hop: _Hop, timeout: tuple[float, float], rewind: Callable[[], bool]) -> requests.Response:
+        """One attempt: the request and the redirects it meets, followed here hop by hop. A hop on
+        the server's origin carries the auth headers and cookies; a hop to another origin carries
+        none of them, and a request with a body (307/308, or 301/302 of a POST) is not re-sent there."""
+        server = self.configuration.host
+        for _ in range(MAX_REDIRECTS + 1):
+            trusted = same_origin(hop.url, server)
+            prepared = requests.Request(
+                hop.method,
+                hop.url,
+                params=hop.params,
+                headers=hop.headers if trusted else strip_credentials(hop.headers),
+                data=hop.data,
+                files=hop.files,
+                hooks=self.session.hooks,  # prepared here, not by the session: its cookies are added below
+            ).prepare()
+            if trusted:
+                prepared.prepare_cookies(self._cookies(hop.cookies))
+            env = self.session.merge_environment_settings(
+                prepared.url, self._proxies() or {}, True, self._verify(), self._cert()
+            )
+            resp = self.session.send(prepared, timeout=timeout, allow_redirects=False, **env)
+            target = resp.headers.get("Location") if resp.status_code in _REDIRECTS else None
+            if not target:
+                return resp
+            resp.close()
+            hop = hop.redirected(resp.status_code, urljoin(resp.url, target), server)
+            if (hop.data is not None or hop.files is not None) and not rewind():
+                raise TransportError(
+                    f"answered {resp.status_code}; the request body cannot be sent again",
+                    method=hop.method,
+                    url=hop.url,
+                )
+        raise TransportError(f"more than {MAX_REDIRECTS} redirects", method=hop.method, url=hop.url)
+
+    def _cookies(self, extra: Mapping[str, str] | None) -> requests.cookies.RequestsCookieJar:
+        """The session's cookies (and `extra`), for a request to the server's origin."""
+        jar = requests.cookies.RequestsCookieJar()
+        jar.update(self.session.cookies)
+        for name, value in (extra or {}).items():
+            jar.set(name, value)
+        return jar
 
     # The official per-method helpers.
     def GET(self, url: str, headers: Any = None, query_params: Any = None, **kwargs: Any) -> ApiResponse:  # noqa: N802
@@ -310,13 +379,16 @@ def _is_permanent(e: BaseException) -> bool:
 def transport_error(e: Exception, method: str, url: str) -> TransportError:
     """The TransportError for a requests (or, reading a body, urllib3) exception."""
     inner = e.args[0] if e.args else None  # requests wraps urllib3's timeouts met while reading a body
+    unsent = nothing_sent(e)
     if isinstance(e, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)) or isinstance(
         inner, urllib3.exceptions.TimeoutError
     ):
-        return RequestTimeoutError(f"timed out ({_short(e)})", method=method, url=url)
+        return RequestTimeoutError(f"timed out ({_short(e)})", method=method, url=url, nothing_sent=unsent)
     if isinstance(e, requests.exceptions.SSLError):
-        return TransportError(f"TLS failed, certificate not trusted or invalid ({_short(e)})", method=method, url=url)
-    return TransportError(_short(e), method=method, url=url)
+        return TransportError(
+            f"TLS failed, certificate not trusted or invalid ({_short(e)})", method=method, url=url, nothing_sent=unsent
+        )
+    return TransportError(_short(e), method=method, url=url, nothing_sent=unsent)
 
 
 def _short(e: BaseException) -> str:

@@ -146,11 +146,41 @@ class Client(ClientRepositories):
         url = self._validate_and_prepare_url(url)
         self.api_map = CVAT_API_V2(url)
         self.api_client = ApiClient(self._configuration(self.api_map.host))
+        self._https_checked = not url.startswith("http://")
+        if access_token or check_server_version:
+            self._follow_https_redirect()  # before the token is set
         if access_token:
             self.api_client.configuration.access_token = access_token
         self._repos: dict[str, Any] = {}
         if check_server_version:
             self.check_server_version()
+
+    def _follow_https_redirect(self) -> None:
+        """Given `http://`, ask the server's (anonymous) /api/server/about first: if the server
+        redirects it to HTTPS on the same host, that becomes the base URL (logged), so that no
+        password, token or cookie is ever sent over plain HTTP to it. Notes the server's version.
+        Done once, before the first credential (token, login) is used."""
+        if self._https_checked:
+            return
+        self._https_checked = True
+        try:
+            _, response = self.api_client.server_api.retrieve_about(_parse_response=False, _check_status=False)
+            about = response.json() if response.status == 200 and response.is_json else None
+            if isinstance(about, dict):
+                self._note_server_version(about["version"])
+        except (ApiException, TransportError, ValueError, KeyError, TypeError):
+            return  # the version check (or the first call) reports what is wrong
+        final = urllib.parse.urlsplit(response.url)
+        base = urllib.parse.urlsplit(self.api_map.host)
+        if final.scheme == "https" and final.hostname == base.hostname:
+            https = f"https://{final.netloc}{base.path}"
+            self.logger.warning(
+                "The server redirects %s to HTTPS; using %s (give that URL to skip this check)",
+                self.api_map.host,
+                https,
+            )
+            self.api_map = CVAT_API_V2(https)
+            self.api_client.configuration.host = https
 
     # --- connection ---------------------------------------------------------------------
     def _configuration(self, host: str, *, probe: bool = False) -> Configuration:
@@ -161,7 +191,8 @@ class Client(ClientRepositories):
             ssl_ca_cert=cfg.ssl_ca_cert,
             connect_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
             read_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
-            retries=RetryPolicy.disabled() if probe else RetryPolicy(max_retries=cfg.max_retries),
+            # a probe is not repeated, except when the server asks to wait (429 with Retry-After)
+            retries=RetryPolicy(max_retries=0 if probe else cfg.max_retries),
             connection_pool_maxsize=max(8, cfg.max_parallel_transfers * 2),
             package_logger=API_CLIENT_LOGGER,
         )
@@ -243,8 +274,11 @@ class Client(ClientRepositories):
     # --- server version -----------------------------------------------------------------
     def get_server_version(self) -> pv.Version:
         about, _ = self.api_client.server_api.retrieve_about()
-        self.server_version = pv.Version(about.version)
-        self.api_client.server_version = about.version  # operations this server's line lacks are refused
+        return self._note_server_version(about.version)
+
+    def _note_server_version(self, version: str) -> pv.Version:
+        self.server_version = pv.Version(version)
+        self.api_client.server_version = version  # operations this server's line lacks are refused
         return self.server_version
 
     server_version: pv.Version | None = None
@@ -256,11 +290,12 @@ class Client(ClientRepositories):
         return version >= ACCESS_TOKENS_SINCE
 
     def check_server_version(self, fail_if_unsupported: bool | None = None) -> None:
-        """Warn (or raise IncompatibleVersionException) if the server is not a supported version."""
+        """Warn (or raise IncompatibleVersionException) if the server is not a supported version
+        (as it answered when this client was made with `http://`, else asked now)."""
         if fail_if_unsupported is None:
             fail_if_unsupported = not self.config.allow_unsupported_server
         try:
-            server_version = self.get_server_version()
+            server_version = self.server_version or self.get_server_version()
         except ApiException as e:
             msg = f"Failed to retrieve the server version: {e}. Some SDK functions may not work with this server."
             self.logger.warning(msg)
@@ -286,6 +321,7 @@ class Client(ClientRepositories):
         if self.has_credentials():
             self._forget_credentials()
         if isinstance(credentials, AccessTokenCredentials):
+            self._follow_https_redirect()
             self.api_client.configuration.access_token = credentials.token
             self.check_access_token()
             return
@@ -294,6 +330,7 @@ class Client(ClientRepositories):
         if not isinstance(credentials, tuple) or len(credentials) != 2:
             raise TypeError("credentials must be (user, password), PasswordCredentials or AccessTokenCredentials")
         user, password = credentials
+        self._follow_https_redirect()
         self.api_client.session.cookies.clear()
         _, response = self.api_client.auth_api.create_login(
             models.LoginSerializerExRequest(username=user, password=password), _parse_response=False

@@ -2,8 +2,8 @@
 (`core.transfers`): parallel, retried and resumable uploads in CVAT's TUS dialect.
 
 `Uploader._CHUNK_SIZE` is the TUS chunk size of every upload of the SDK (read when a transfer
-starts); `_MyTusUploader._do_request` sends each chunk. Both keep their official names because
-callers set and observe them.
+starts); `_MyTusUploader._do_request` sends each chunk (one TUS chunk request; a failure raises,
+whatever a wrapper returns). Both keep their official names because callers set and observe them.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import cvat_api
 
 from .progress import ProgressReporter
 from .transfers.settings import SERVER_MAX_REQUEST_SIZE, TransferSettings
-from .transfers.tus import TusUpload
+from .transfers.tus import TusChunk
 
 if TYPE_CHECKING:
     from .client import Client
 
 MAX_REQUEST_SIZE = SERVER_MAX_REQUEST_SIZE
 
-_MyTusUploader = TusUpload  # the official name of the TUS uploader class
+_MyTusUploader = TusChunk  # the official name; its _do_request sends one TUS chunk
 
 
 class Uploader:

@@ -7,7 +7,7 @@ Upload-Finish with the data parameters as JSON.
 Resending a group: CVAT appends each received file to the stored one and records it in a table
 that refuses duplicates (a second copy of a stored group is answered 500 and changes nothing).
 So a group is resent as it is only when the server cannot have acted on it (see
-`transport.Verdict`). When it may have (the answer was lost), each of its files is checked with
+`cvat_api.Verdict`). When it may have (the answer was lost), each of its files is checked with
 a TUS create request: the server answers 409 for a file it has, otherwise the file is sent by
 TUS. Nothing is stored twice either way.
 """
@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import cvat_api
+from cvat_api import Verdict
 from cvat_api.exceptions import TransportError
 
 from ..progress import ProgressReporter
@@ -29,7 +30,7 @@ from .dialect import UPLOAD_MULTIPLE, finish_upload, start_upload
 from .parallel import run_ordered
 from .planning import Group, Job, LocalFile, Single, check_files, plan_jobs
 from .reporting import SharedProgress
-from .transport import TransferComponent, Transport, Verdict, failure_from_exception, failure_from_response
+from .transport import TransferComponent, Transport
 from .tus import TusUpload
 
 DEFAULT_IMAGE_QUALITY = 70
@@ -122,13 +123,13 @@ def _send_group(transport: Transport, progress: SharedProgress, url: str, group:
         try:
             response = transport.send("POST", url, headers=headers, body=body)
         except TransportError as e:
-            failure = failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
+            failure = transport.failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
         else:
             if 200 <= response.status < 300:
                 response.close()
                 account.set_to(group.size)
                 return
-            failure = failure_from_response(response)
+            failure = transport.failure_from_response(response)
         finally:
             body.close()
         if failure.verdict is Verdict.AMBIGUOUS:

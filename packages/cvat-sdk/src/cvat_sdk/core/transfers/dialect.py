@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import cvat_api
+from cvat_api import Verdict
 from cvat_api.exceptions import TransportError
 
-from .transport import Transport, Verdict, as_resendable, failure_from_exception, failure_from_response
+from .transport import Transport, as_resendable
 
 UPLOAD_START = "Upload-Start"
 UPLOAD_FINISH = "Upload-Finish"
@@ -51,12 +52,12 @@ def start_upload(
         try:
             response = transport.send("POST", url, params=params, headers={UPLOAD_START: ""})
         except TransportError as e:
-            failure = failure_from_exception(e)
+            failure = transport.failure_from_exception(e)
         else:
             if 200 <= response.status < 300:
                 response.close()
                 return
-            failure = failure_from_response(response)
+            failure = transport.failure_from_response(response)
         retrier.retry_or_raise(as_resendable(failure))  # opening a session twice is harmless
 
 
@@ -79,11 +80,11 @@ def finish_upload(
         try:
             response = transport.send("POST", url, params=params, headers=headers, body=body)
         except TransportError as e:
-            failure = failure_from_exception(e)
+            failure = transport.failure_from_exception(e)
         else:
             if 200 <= response.status < 300:
                 return response
-            failure = failure_from_response(response)
+            failure = transport.failure_from_response(response)
         if failure.verdict is Verdict.AMBIGUOUS:
             raise retrier.fail(
                 failure,

@@ -2,8 +2,11 @@
 
 The length is checked against Content-Length (or Content-Range). An interrupted transfer is
 resumed with a Range request (guarded by If-Range when the server sent a validator); if the
-server ignores the Range, the download starts over. Transient failures (connection errors,
-timeouts, 408/425/429/500-class gateway errors) are retried; a failed download leaves nothing behind.
+server ignores the Range, the download starts over (and asks no range again). Failures the retry
+policy retries are retried while the download makes progress: an attempt that brings the file
+further than ever starts a fresh count; one that received data but no further (a restart cut
+again) is retried within the policy's time budget; `max_retries` attempts in a row that received
+nothing end it. A failed download leaves nothing behind. The URL must be on the server's origin.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import cvat_api
+from cvat_api import Verdict
 from cvat_api.exceptions import TransportError
 
 from ..progress import ProgressReporter
@@ -25,13 +29,9 @@ from .errors import DownloadError, OutputExistsError
 from .reporting import SharedProgress
 from .transport import (
     Failure,
-    Retrier,
     TransferComponent,
     Transport,
-    Verdict,
     as_resendable,
-    failure_from_exception,
-    failure_from_response,
 )
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
@@ -130,6 +130,8 @@ class _Download:
         self._account = progress.account()
         self._received = 0
         self._best = 0
+        self._moved = 0  # bytes received by all attempts
+        self._ranges = True  # whether to ask for a range (no longer once the server ignored one)
         self._total: int | None = None
         self._validator: str | None = None
         self._started = False
@@ -139,18 +141,22 @@ class _Download:
         retrier = self._t.retrier(f"Downloading {self._url} to {self._output}", [str(self._output)], DownloadError)
         try:
             while True:
-                failure = self._attempt(retrier)
+                moved = self._moved
+                failure = self._attempt()
                 if failure is None:
                     return
-                retrier.retry_or_raise(failure)
+                if self._received > self._best:  # further than ever: the next failure starts a fresh count
+                    self._best = self._received
+                    retrier.succeeded()
+                retrier.retry_or_raise(failure, delivered=self._moved > moved)
         finally:
             if self._started:
                 self._progress.reporter.finish()
 
-    def _attempt(self, retrier: Retrier) -> Failure | None:
+    def _attempt(self) -> Failure | None:
         """One GET; None when the file is complete, else the failure to retry (or raise)."""
         headers = {"Accept-Encoding": "identity"}
-        resuming = self._received > 0
+        resuming = self._received > 0 and self._ranges
         if resuming:
             headers["Range"] = f"bytes={self._received}-"
             if self._validator:
@@ -158,7 +164,7 @@ class _Download:
         try:
             response = self._t.send("GET", self._url, headers=headers, stream=True, timeout=self._timeout)
         except TransportError as e:
-            return as_resendable(failure_from_exception(e))
+            return as_resendable(self._t.failure_from_exception(e))
         with response:
             if response.status == 416 and resuming:
                 if self._total == self._received:
@@ -173,24 +179,22 @@ class _Download:
             elif response.status == 200:
                 if resuming:
                     self._t.logger.info("Downloading %s: the server cannot resume; starting over", self._output)
+                    self._ranges = False
                 self._restart(response)
             elif 200 <= response.status < 300:
                 return Failure(
                     Verdict.FATAL, DownloadError(f"unexpected answer {response.status}", filename=self._output)
                 )
             else:
-                return as_resendable(failure_from_response(response))
+                return as_resendable(self._t.failure_from_response(response))
             try:
                 self._copy(response)
             except TransportError as e:
-                failure = as_resendable(failure_from_exception(e))
+                failure = as_resendable(self._t.failure_from_exception(e))
             except _Truncated as e:
                 failure = Failure(Verdict.UNPROCESSED, e)
             else:
                 return None
-        if self._received > self._best:  # new bytes: the next failure starts a fresh count
-            self._best = self._received
-            retrier.succeeded()
         return failure
 
     def _discard(self) -> None:
@@ -234,6 +238,7 @@ class _Download:
         for chunk in response.stream(self._t.settings.download_chunk_size):
             self._sink.write(chunk)
             self._received += len(chunk)
+            self._moved += len(chunk)
             self._account.add(len(chunk))
         if self._total is not None and self._received != self._total:
             raise _Truncated(f"received {self._received} of {self._total} bytes")

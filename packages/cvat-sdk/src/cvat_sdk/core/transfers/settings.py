@@ -20,9 +20,11 @@ class TransferSettings:
     `group_max_files` files; files larger than `tus_threshold` go by TUS in `tus_chunk_size`
     pieces. At most `max_workers` requests are in flight (never more than the client's
     connection pool). Retries follow the client's `RetryPolicy` (its `configuration.retries`):
-    a failed request is retried up to `max_retries` times in a row, waiting the policy's backoff
-    or what the server's Retry-After says; `max_retries`, `backoff_base`, `backoff_max` and
-    `max_retry_after` set here override the policy's for transfers (None: the policy's).
+    a failed request is retried up to `max_retries` times in a row without progress, waiting the
+    policy's backoff or what the server's Retry-After says, and a download that keeps receiving
+    data is retried for up to `retry_time_budget` seconds without getting further; `max_retries`,
+    `backoff_base`, `backoff_max`, `max_retry_after` and `retry_time_budget` set here override the
+    policy's for transfers (None: the policy's).
     `timeout` applies per request (None: the ApiClient's default).
     """
 
@@ -37,6 +39,7 @@ class TransferSettings:
     group_max_files: int = 500
     max_retry_after: float | None = None
     download_chunk_size: int = 1 * MiB
+    retry_time_budget: float | None = None
 
     def __post_init__(self) -> None:
         if self.max_workers < 1:
@@ -49,13 +52,15 @@ class TransferSettings:
             raise ValueError(f"group_size must not exceed {SERVER_MAX_REQUEST_SIZE} (the server's limit)")
         if self.tus_threshold < 0 or (self.max_retries or 0) < 0:
             raise ValueError("tus_threshold and max_retries must not be negative")
-        if any((v or 0) < 0 for v in (self.backoff_base, self.backoff_max, self.max_retry_after)):
+        if any(
+            (v or 0) < 0 for v in (self.backoff_base, self.backoff_max, self.max_retry_after, self.retry_time_budget)
+        ):
             raise ValueError("backoff times must not be negative")
         if self.download_chunk_size < 1:
             raise ValueError("download_chunk_size must be positive")
 
     def retry_policy(self, base: RetryPolicy) -> RetryPolicy:
         """`base` (the client's policy) with the retry settings given here."""
-        names = ("max_retries", "backoff_base", "backoff_max", "max_retry_after")
+        names = ("max_retries", "backoff_base", "backoff_max", "max_retry_after", "retry_time_budget")
         given = {name: getattr(self, name) for name in names if getattr(self, name) is not None}
         return dataclasses.replace(base, **given) if given else base

@@ -1,23 +1,24 @@
 """Sending one transfer request, judging a failure (may it be resent?), and bounded, logged retries.
 
 The ApiClient is asked not to retry (`retry=False`): what is safe to repeat depends on the
-request, so the transfer engine decides, with the rules here:
+request, so the transfer engine decides, with the verdicts of the client's one `RetryPolicy`
+(`cvat_api.RetryPolicy`, which every other request also follows):
 
 * UNPROCESSED: the server did not act on the request - the connection could not be opened,
-  the body was not sent completely, or the server refused it (408, 425, 429, 503). Resending is
+  the body was not sent completely, or the server refused it (429, 503). Resending is
   safe for every request.
-
-How long to wait, how often to retry and which statuses mean what come from the client's one
-`RetryPolicy` (`cvat_api._runtime.retry`), which every other request also follows.
 * AMBIGUOUS: the server may have acted on it - the whole body was sent and then the connection
-  broke or timed out, or a gateway failed (502, 504). Only steps that are harmless to repeat are
-  resent as they are; the others recover differently (see the uploaders).
+  broke or timed out, or a gateway failed (502, 504, or another status the policy lists). Only
+  steps that are harmless to repeat are resent as they are; the others recover differently
+  (see the uploaders).
 * FATAL: any other error status, or a local file that cannot be read: retrying would not help.
+
+How long to wait and when to give up is the policy's `RetryBudget`: failures in a row without
+progress, and Retry-After waits within the policy's time budget.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 from collections.abc import Mapping, Sequence
@@ -26,8 +27,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import cvat_api
-from cvat_api._runtime.rest import nothing_sent
-from cvat_api._runtime.retry import AMBIGUOUS_STATUSES, UNPROCESSED_STATUSES, parse_retry_after
+from cvat_api import RetryBudget, Verdict
 from cvat_api.exceptions import TransportError, exception_from_response
 
 from .bodies import TransferCancelled
@@ -52,51 +52,17 @@ class TransferComponent:
         self.logger = logger or logging.getLogger(LOGGER_NAME)
 
 
-class Verdict(enum.Enum):
-    """What a failed request means for resending it."""
-
-    UNPROCESSED = "unprocessed"
-    AMBIGUOUS = "ambiguous"
-    FATAL = "fatal"
-
-
 @dataclass(frozen=True)
 class Failure:
     """A failed request: the verdict, the error to report, and the server's Retry-After hint."""
 
     verdict: Verdict
     error: BaseException
-    retry_after: float | None = None
+    retry_after: str | None = None
 
     @property
     def status(self) -> int | None:
         return getattr(self.error, "status", None)
-
-
-def failure_from_response(response: cvat_api.ApiResponse) -> Failure:
-    """Judge an unexpected answer."""
-    error = exception_from_response(response)
-    response.close()
-    if response.status in UNPROCESSED_STATUSES:
-        verdict = Verdict.UNPROCESSED
-    elif response.status in AMBIGUOUS_STATUSES:
-        verdict = Verdict.AMBIGUOUS
-    else:
-        verdict = Verdict.FATAL
-    return Failure(verdict, error, parse_retry_after(response.headers.get("Retry-After")))
-
-
-def failure_from_exception(
-    error: BaseException, *, body_sent: bool = True, local_error: OSError | None = None
-) -> Failure:
-    """Judge a request that got no answer. `body_sent`: whether the whole body was handed over."""
-    if local_error is not None:
-        return Failure(Verdict.FATAL, local_error)
-    if not isinstance(error, TransportError):
-        return Failure(Verdict.FATAL, error)
-    if not body_sent or _nothing_sent(error):
-        return Failure(Verdict.UNPROCESSED, error)
-    return Failure(Verdict.AMBIGUOUS, error)
 
 
 def as_resendable(failure: Failure) -> Failure:
@@ -106,14 +72,9 @@ def as_resendable(failure: Failure) -> Failure:
     return failure
 
 
-def _nothing_sent(error: TransportError) -> bool:
-    """True when the connection could not even be opened."""
-    return error.__cause__ is not None and nothing_sent(error.__cause__)
-
-
 class Retrier:
-    """Counts consecutive failures of one operation; waits (backoff or Retry-After) and logs
-    before each retry; raises `error_type` naming the file(s) once the retries are exhausted."""
+    """The retries of one operation under the policy's budget: waits (backoff or Retry-After) and
+    logs before each retry; raises `error_type` naming the file(s) once the budget is spent."""
 
     def __init__(
         self,
@@ -126,36 +87,34 @@ class Retrier:
         self.what = what
         self.filenames = list(filenames)
         self.error_type = error_type
-        self.attempt = 0
+        self._budget = RetryBudget(transport.policy)
 
     def succeeded(self) -> None:
-        """Progress was made: the next failure starts a fresh count."""
-        self.attempt = 0
+        """Progress was made: the next failure starts a fresh count (and time budget)."""
+        self._budget.progressed()
 
     def fail(self, failure: Failure, note: str = "") -> TransferError:
         """The error to raise for a failure that is not retried."""
-        retries = f" after {self.attempt} retries" if self.attempt else ""
+        retries = self._budget.retries
+        after = f" after {retries} retries" if retries else ""
         error = self.error_type(
-            f"{self.what} failed{retries}: {_describe(failure.error)}{note}", filenames=self.filenames
+            f"{self.what} failed{after}: {_describe(failure.error)}{note}", filenames=self.filenames
         )
         error.__cause__ = failure.error
         error.__suppress_context__ = True
         return error
 
-    def retry_or_raise(self, failure: Failure) -> None:
-        """Wait before the next attempt, or raise if the failure is fatal or retries are exhausted."""
-        policy = self._transport.policy
-        if failure.verdict is Verdict.FATAL or self.attempt >= policy.max_retries:
+    def retry_or_raise(self, failure: Failure, *, delivered: bool = False) -> None:
+        """Wait before the next attempt, or raise if the failure is fatal or the budget is spent.
+        `delivered`: the attempt moved data, though not beyond what was had (see RetryBudget)."""
+        if failure.verdict is Verdict.FATAL:
+            delay = None
+        else:
+            delay = self._budget.next_delay(failure.retry_after, delivered=delivered)
+        if delay is None:
             raise self.fail(failure)
-        self.attempt += 1
-        delay = self._transport.delay(self.attempt, failure.retry_after)
         self._transport.logger.warning(
-            "%s failed (%s); retry %d/%d in %.2fs",
-            self.what,
-            _describe(failure.error),
-            self.attempt,
-            policy.max_retries,
-            delay,
+            "%s failed (%s); %s in %.2fs", self.what, _describe(failure.error), self._budget.describe(), delay
         )
         self._transport.sleep(delay)
 
@@ -203,11 +162,12 @@ class Transport:
         stream: bool = False,
         timeout: float | tuple[float, float] | None = None,
     ) -> cvat_api.ApiResponse:
-        """One request, not retried. Raises TransportError when no answer came (or its body broke)."""
+        """One request, not retried. Raises TransportError when no answer came (or its body broke),
+        CrossOriginError when `url` (given by the server) is not on the server's origin."""
         self.check_cancelled()
         return self.api_client.request(
             method,
-            self.absolute_url(url),
+            self.api_client.require_same_origin(self.absolute_url(url), "The transfer URL"),
             query_params=list(params) if params else None,
             headers=headers,
             body=body,
@@ -220,9 +180,22 @@ class Transport:
     def retrier(self, what: str, filenames: Sequence[str], error_type: type[TransferError] = UploadError) -> Retrier:
         return Retrier(self, what, filenames, error_type)
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds before retry `attempt`, by the one retry policy (Retry-After, else backoff)."""
-        return self.policy.delay(attempt, retry_after)
+    def failure_from_response(self, response: cvat_api.ApiResponse) -> Failure:
+        """Judge an unexpected answer, by the policy."""
+        error = exception_from_response(response)
+        response.close()
+        verdict = self.policy.status_verdict(response.status)
+        return Failure(verdict, error, response.headers.get("Retry-After"))
+
+    def failure_from_exception(
+        self, error: BaseException, *, body_sent: bool = True, local_error: OSError | None = None
+    ) -> Failure:
+        """Judge a request that got no answer. `body_sent`: whether the whole body was handed over."""
+        if local_error is not None:
+            return Failure(Verdict.FATAL, local_error)
+        if not isinstance(error, TransportError):
+            return Failure(Verdict.FATAL, error)
+        return Failure(self.policy.error_verdict(not body_sent or error.nothing_sent), error)
 
     def sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):

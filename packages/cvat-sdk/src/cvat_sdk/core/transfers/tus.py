@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from cvat_api import Verdict
 from cvat_api.exceptions import TransportError
 
 from .bodies import FileRegion
@@ -26,10 +27,7 @@ from .reporting import ProgressAccount
 from .transport import (
     Failure,
     Transport,
-    Verdict,
     as_resendable,
-    failure_from_exception,
-    failure_from_response,
 )
 
 TUS_VERSION = "1.0.0"
@@ -51,6 +49,30 @@ class _UploadGone(Exception):
 
 class _Stored(Exception):
     """The server already has the file (409 on create)."""
+
+
+class ChunkFailed(Exception):
+    """A chunk request failed; `failure` says how (raised, so that no wrapper can hide it)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(str(failure.error))
+        self.failure = failure
+
+
+@dataclass(frozen=True)
+class TusChunk:
+    """One chunk request (PATCH) of a TUS upload. `_do_request` sends it: the official SDK's patch
+    point (`cvat_sdk.core.uploading._MyTusUploader._do_request`, which callers wrap to count chunk
+    requests, dropping what it returns). It returns nothing and raises ChunkFailed when the server
+    did not confirm the chunk, so a wrapper can neither hide a failure nor pass a stale offset."""
+
+    upload: TusUpload
+    location: str
+    offset: int
+    length: int
+
+    def _do_request(self) -> None:
+        self.upload._patch(self.location, self.offset, self.length)
 
 
 class TusUpload:
@@ -82,8 +104,6 @@ class TusUpload:
         self._existing_ok = existing_ok
         self._names_unique = names_unique
         self._retrier = transport.retrier(f"Uploading {path}", [str(path)])
-        self._chunk = ("", 0, 0)  # (location, offset, length) of the chunk _do_request sends
-        self._chunk_offset = 0  # the server's offset after it
 
     def run(self) -> TusResult:
         restarts = 0
@@ -121,7 +141,7 @@ class TusUpload:
             try:
                 response = self._t.send("POST", self._create_url, headers=headers)
             except TransportError as e:
-                failure = failure_from_exception(e)
+                failure = self._t.failure_from_exception(e)
             else:
                 if response.status == 201:
                     location = response.headers.get("Location")
@@ -135,7 +155,7 @@ class TusUpload:
                 if response.status == 409 and self._existing_ok:
                     response.close()
                     raise _Stored()
-                failure = failure_from_response(response)
+                failure = self._t.failure_from_response(response)
                 if response.status == 409:
                     raise retrier.fail(failure, f" (the server already has a file named {self._name!r} in this upload)")
             # A create request that may have reached the server only leaves an unused upload behind.
@@ -148,10 +168,12 @@ class TusUpload:
         while offset < self._size:
             length = min(chunk_size, self._size - offset)
             self._account.set_to(offset)
-            self._chunk = (location, offset, length)
-            failure = self._do_request()
-            if failure is None:
-                offset = self._chunk_offset
+            try:
+                TusChunk(self, location, offset, length)._do_request()
+            except ChunkFailed as e:
+                failure = e.failure
+            else:
+                offset += length  # the server confirmed exactly this (else ChunkFailed)
                 retrier.succeeded()
                 continue
             retrier.retry_or_raise(as_resendable(failure))
@@ -162,10 +184,9 @@ class TusUpload:
             offset = server_offset
         self._account.set_to(self._size)
 
-    def _do_request(self) -> Failure | None:
-        """Send the current chunk (one PATCH); None when the server took it (the new offset is in
-        `_chunk_offset`), else how it failed. Every chunk request of every TUS upload is sent here."""
-        location, offset, length = self._chunk
+    def _patch(self, location: str, offset: int, length: int) -> None:
+        """Send `length` bytes at `offset` (one PATCH). Returns only when the server confirmed the
+        new offset `offset + length`; raises ChunkFailed (how it failed) otherwise."""
         body = FileRegion(self._path, offset, length, on_read=self._account.add, cancel=self._t.cancel)
         headers = {
             "Tus-Resumable": TUS_VERSION,
@@ -175,19 +196,24 @@ class TusUpload:
         try:
             response = self._t.send("PATCH", location, headers=headers, body=body)
         except TransportError as e:
-            return failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
+            raise ChunkFailed(
+                self._t.failure_from_exception(e, body_sent=body.fully_read, local_error=body.local_error)
+            ) from None
         finally:
             body.close()
         if response.status == 204:
-            self._chunk_offset = _offset(response.headers.get("Upload-Offset"), offset + length)
             response.close()
-            return None
-        failure = failure_from_response(response)
+            confirmed = _offset(response.headers.get("Upload-Offset"), offset + length)
+            if confirmed != offset + length:  # the server is elsewhere than we think: ask it
+                error = UploadError(f"the server reports offset {confirmed} after a chunk to {offset + length}")
+                raise ChunkFailed(Failure(Verdict.AMBIGUOUS, error))
+            return
+        failure = self._t.failure_from_response(response)
         if response.status in (404, 410):
             raise _UploadGone(f"PATCH answered {response.status}")
         if response.status == 409:  # the offset we sent is not the server's: ask it
             failure = Failure(Verdict.AMBIGUOUS, failure.error)
-        return failure
+        raise ChunkFailed(failure)
 
     def _server_offset(self, location: str, *, final_chunk_may_have_landed: bool) -> int:
         """The offset the server has (HEAD), retried; the size if the upload turns out complete.
@@ -197,7 +223,7 @@ class TusUpload:
             try:
                 response = self._t.send("HEAD", location, headers={"Tus-Resumable": TUS_VERSION})
             except TransportError as e:
-                failure = failure_from_exception(e)
+                failure = self._t.failure_from_exception(e)
             else:
                 if response.status == 200:
                     response.close()
@@ -208,7 +234,7 @@ class TusUpload:
                             filename=self._path,
                         )
                     return value
-                failure = failure_from_response(response)
+                failure = self._t.failure_from_response(response)
                 if response.status in GONE_AFTER_COMPLETION:
                     if final_chunk_may_have_landed and self._completed():
                         self._t.logger.info("Uploading %s: the last chunk had arrived", self._path)
