@@ -23,7 +23,7 @@ def cvat_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_version_and_help() -> None:
     p = cvat_cli("--version")
-    assert (p.returncode, p.stdout, p.stderr) == (0, "2.42.0\n", "")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "2.42.0+typed\n", "")
     p = cvat_cli("task", "--help")
     assert p.returncode == 0 and p.stdout.startswith("usage: cvat-cli task [-h]") and "export-dataset" in p.stdout
 
