@@ -5,7 +5,7 @@ frame, downloading the frames and annotations once into a local cache. Here ever
 has one tag saying what the image shows, `ExtractSingleLabelIndex` turns that tag into a
 class index, and a tiny linear classifier is trained on the images for a few steps.
 
-Needs PyTorch: `pip install "cvat-sdk[pytorch]"`.
+Needs PyTorch: the SDK's `pytorch` extra (`pip install "./packages/cvat-sdk[pytorch]"` in a clone).
 
 Run (see connection.py for the environment variables); every frame of the task needs
 exactly one tag:

@@ -157,3 +157,18 @@ def test_missing_schema_file_is_named(tmp_path: Path, monkeypatch: pytest.Monkey
     assert script.main(["--server-version", "2.17.0", "--outdir", str(tmp_path / "out")]) != 0
     assert str(missing) in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_wheels_carry_the_license_and_say_what_they_are(default_build) -> None:
+    outdir, proc, _, _ = default_build
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    license_text = (REPO_ROOT / "LICENSE").read_text()
+    for name in ("cvat_api", "cvat_sdk", "cvat_cli"):
+        assert (REPO_ROOT / "packages" / name.replace("_", "-") / "LICENSE").read_text() == license_text
+        (wheel,) = outdir.glob(f"{name}-*.whl")
+        assert _wheel_file(wheel, ".dist-info/licenses/LICENSE") == license_text
+        metadata = _wheel_file(wheel, ".dist-info/METADATA")
+        assert "License-Expression: MIT" in metadata and "Requires-Python: >=3.10" in metadata
+        assert "Classifier: Programming Language :: Python :: 3.10" in metadata
+        assert "Project-URL: Official packages (not this build), https://pypi.org/project/" in metadata
+        assert "not the official" in metadata.split("Summary:", 1)[1].splitlines()[0]

@@ -1,16 +1,19 @@
-"""The README's two user commands, from a copy of the tree that has no development .venv:
+"""The user install commands of the README and Getting started (the blocks marked
+`<!-- run-by: tests/codegen/test_user_install.py -->`), run as written by bash in a copy of the tree
+that has no development .venv, each in a new virtual environment (first on PATH):
 
 * `pip install ./packages/cvat-api ./packages/cvat-sdk ./packages/cvat-cli` (the main set);
-* `make dist SERVER_VERSION=X`, then `pip install` of its wheels (the set for another server),
-  which must make its own small build environment instead of needing `make install`.
+* `make dist SERVER_VERSION=X` and `pip install` of its wheels (the set for another server), which
+  must make its own small build environment instead of needing `make install`.
 
-Each installs into a new virtual environment; pip resolves from the indexes this machine (and CI)
-is configured with. The installed build must say what it is: `+typed` in every version.
+pip resolves from the indexes this machine (and CI) is configured with. The installed build must say
+what it is: `+typed` in every version, while an official pin (`cvat-sdk==2.42.0`) is still met.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,11 +23,10 @@ import pytest
 
 from codegen.source import load_manifest, pinned_schema_path
 from tests.conftest import REPO_ROOT, require_file
+from tests.docs.code_blocks import Block, blocks_run_by
 
 MANIFEST = load_manifest()
 MAIN_PACKAGE = MANIFEST["versions"][MANIFEST["main"]]["package_version"]
-OTHER = "2.64.0"
-OTHER_PACKAGE = MANIFEST["versions"][OTHER]["package_version"]
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)  # not the dev venv's interpreter
 
 
@@ -41,7 +43,8 @@ def _tracked_files() -> list[str]:
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's files (as a clone would have them, no .venv) next to a `shared/` with the schemas."""
-    require_file(pinned_schema_path(OTHER))
+    for version in MANIFEST["versions"]:
+        require_file(pinned_schema_path(version))
     root = tmp_path_factory.mktemp("clone")
     repo = root / "repo"
     for name in _tracked_files():
@@ -84,18 +87,29 @@ def _check_installed(bin_dir: Path, version: str, cwd: Path) -> None:
     assert f"Requirement already satisfied: cvat-sdk=={public}" in pinned, pinned
 
 
-def test_pip_install_of_the_package_folders(clone: Path, tmp_path: Path) -> None:
-    bin_dir = _venv(tmp_path / "venv")
-    _run([str(bin_dir / "pip"), "install", "./packages/cvat-api", "./packages/cvat-sdk", "./packages/cvat-cli"], clone)
-    _check_installed(bin_dir, MAIN_PACKAGE, tmp_path)
+BLOCKS = {b.code: b for b in blocks_run_by("tests/codegen/test_user_install.py")}  # the same block on two pages
 
 
-def test_make_dist_for_another_server_without_the_dev_venv(clone: Path, tmp_path: Path) -> None:
-    out = _run(["make", "dist", f"SERVER_VERSION={OTHER}", f"PYTHON={BASE_PYTHON}"], clone)
-    assert ".venv-dist/bin/python tools/build_dist.py" in out
-    assert not (clone / ".venv").exists()
-    wheels = sorted(str(p) for p in (clone / "dist").glob(f"cvat_*-{OTHER_PACKAGE}-py3-none-any.whl"))
-    assert len(wheels) == 3, wheels
+def test_the_install_blocks_are_the_two_user_commands() -> None:
+    assert len(BLOCKS) == 2
+    assert sum("make dist SERVER_VERSION=" in code for code in BLOCKS) == 1
+
+
+@pytest.mark.parametrize("block", list(BLOCKS.values()), ids=lambda b: "make-dist" if "make dist" in b.code else "pip")
+def test_install_block(block: Block, clone: Path, tmp_path: Path) -> None:
     bin_dir = _venv(tmp_path / "venv")
-    _run([str(bin_dir / "pip"), "install", *wheels], tmp_path)
-    _check_installed(bin_dir, OTHER_PACKAGE, tmp_path)
+    env = _env()
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.code], cwd=clone, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, f"{block.where} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+    server = re.search(r"SERVER_VERSION=(\S+)", block.code)
+    if server:
+        assert ".venv-dist/bin/python tools/build_dist.py" in proc.stdout  # its own build environment
+        assert not (clone / ".venv").exists()
+        version = MANIFEST["versions"][server.group(1)]["package_version"]
+    else:
+        version = MAIN_PACKAGE
+        assert proc.stdout.splitlines()[-1] == version  # `cvat-cli --version`, after pip's output
+    _check_installed(bin_dir, version, tmp_path)
