@@ -20,10 +20,12 @@ IMAGES="${1:?usage: cli_recipes.sh IMAGE_DIR OUT_DIR}"
 OUT="${2:?usage: cli_recipes.sh IMAGE_DIR OUT_DIR}"
 
 # A project with its labels. Create commands print the new object's id on stdout.
-PROJECT_ID=$(cvat-cli project create "cli recipes" --labels '[{"name": "square", "type": "rectangle"}]')
+PROJECT_ID=$(cvat-cli project create "cli recipes" \
+    --labels '[{"name": "square", "type": "rectangle"}]')
 
 # A task in the project from the PNG images of IMAGE_DIR, split into jobs of 2 frames.
-TASK_ID=$(cvat-cli task create "cli recipes task" local "$IMAGES"/*.png --project_id "$PROJECT_ID" --segment_size 2)
+TASK_ID=$(cvat-cli task create "cli recipes task" local "$IMAGES"/*.png \
+    --project_id "$PROJECT_ID" --segment_size 2)
 
 # The task's jobs as a table (--json gives all their fields).
 cvat-cli job ls --task-id "$TASK_ID" --table
@@ -32,7 +34,8 @@ cvat-cli job ls --task-id "$TASK_ID" --table
 cvat-cli task frames "$TASK_ID" 0 1 --outdir "$OUT"
 
 # Annotate every frame with the detection function of auto_annotate.py, with a parameter.
-cvat-cli task auto-annotate "$TASK_ID" --function-file examples/auto_annotate.py -p threshold=int:240
+cvat-cli task auto-annotate "$TASK_ID" --function-file examples/auto_annotate.py \
+    -p threshold=int:240
 
 # Export the annotations (without images) in CVAT format, then import them back, as after
 # correcting them in another tool.

@@ -22,9 +22,13 @@ def client_from_env() -> Client:
     """A logged-in client for the server, user and organization named by the variables above."""
     settings = environment.read()
     if not settings.server:
-        raise SystemExit("Set CVAT_SERVER to the address of your CVAT server, e.g. http://localhost:8080")
+        raise SystemExit(
+            "Set CVAT_SERVER to the address of your CVAT server, e.g. http://localhost:8080"
+        )
     if not (settings.user or settings.access_token):
-        raise SystemExit("Set CVAT_USER and CVAT_PASSWORD, or CVAT_ACCESS_TOKEN, to log in to CVAT")
+        raise SystemExit(
+            "Set CVAT_USER and CVAT_PASSWORD, or CVAT_ACCESS_TOKEN, to log in to CVAT"
+        )
     try:
         # make_client() takes the server, the credentials and CVAT_ORG from the same variables.
         return make_client()

@@ -24,7 +24,7 @@ import pytest
 from cvat_api.exceptions import NotFoundException
 from cvat_cli.__main__ import main as cli_main
 
-from tests.examples.conftest import EXAMPLES, SQUARE_LABELS, load_example
+from tests.examples.conftest import EXAMPLES, SQUARE_LABELS, example_files, load_example
 
 EXPECTED_BOXES = {  # the white square of each test image, as (left, top, right, bottom)
     "img_0.png": [8.0, 8.0, 31.0, 31.0],
@@ -331,14 +331,14 @@ def test_cli_recipes_is_valid_bash() -> None:
 # --- what every example must have ---------------------------------------------------------------
 def test_every_example_has_a_test() -> None:
     tests = {name for name in globals() if name.startswith("test_")}
-    files = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
+    files = [p.name for p in example_files()]
     assert [f for f in files if f"test_{Path(f).stem}" not in tests] == []
     assert sorted(f for f in files if f.endswith(".py")) == sorted(SAMPLE_ARGV)
 
 
 def test_readme_lists_every_example() -> None:
     readme = (EXAMPLES / "README.md").read_text()
-    files = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
+    files = [p.name for p in example_files()]
     assert [f for f in files if f"`{f}`" not in readme] == []
 
 

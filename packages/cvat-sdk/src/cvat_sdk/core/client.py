@@ -37,11 +37,21 @@ from .proxies._generated.repositories import ClientRepositories
 if TYPE_CHECKING:
     from .transfers import TransferSettings
 
-ORG_HEADER = "X-Organization"
-API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
-# the server version whose schema this build was generated from
-_BUILD = pv.Version(cvat_api.__version__)
-SCHEME_PROBE_TIMEOUT = 5.0
+__all__ = [
+    "Client",
+    "Config",
+    "make_client",
+    "Credentials",
+    "PasswordCredentials",
+    "AccessTokenCredentials",
+    "CVAT_API_V2",
+    "is_supported_server",
+]
+
+_ORG_HEADER = "X-Organization"
+_API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
+_BUILD = pv.Version(cvat_api.__version__)  # the server version whose schema this build was generated from
+_SCHEME_PROBE_TIMEOUT = 5.0
 
 
 def _default_cache_dir() -> Path:
@@ -50,7 +60,8 @@ def _default_cache_dir() -> Path:
 
 @attrs.define
 class Config:
-    """Client settings. The first four are the official ones; the rest are ours."""
+    """Client settings. The first four are those of the official SDK; the others (keyword-only)
+    are additions of this SDK."""
 
     status_check_period: float = 5
     """Longest pause, in seconds, between polls of a background request."""
@@ -124,12 +135,14 @@ class Client(ClientRepositories):
     out (see `close()`).
     """
 
-    # As in the official SDK: the release line this build was generated for, and the next one.
-    SUPPORTED_SERVER_VERSIONS = (
+    SUPPORTED_SERVER_VERSIONS: tuple[pv.Version, ...] = (  # computed from the build's schema version
         pv.Version(f"{_BUILD.major}.{_BUILD.minor}"),
         pv.Version(f"{_BUILD.major}.{_BUILD.minor + 1}"),
     )
+    """The server release lines this build supports, as in the official SDK: the one whose schema
+    it was generated from and the next (2.42 and 2.43 for the 2.42 build)."""
     ALLOWED_SCHEMAS = ("https", "http")
+    """URL schemes the client accepts; without one it probes them in this order."""
 
     def __init__(
         self,
@@ -158,11 +171,11 @@ class Client(ClientRepositories):
             host=host,
             verify_ssl=cfg.verify_ssl is not False,
             ssl_ca_cert=cfg.ssl_ca_cert,
-            connect_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
-            read_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
+            connect_timeout=_SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
+            read_timeout=_SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
             retries=RetryPolicy.disabled() if probe else RetryPolicy(max_retries=cfg.max_retries),
             connection_pool_maxsize=max(8, cfg.max_parallel_transfers * 2),
-            package_logger=API_CLIENT_LOGGER,
+            package_logger=_API_CLIENT_LOGGER,
         )
 
     def _validate_and_prepare_url(self, url: str) -> str:
@@ -360,11 +373,11 @@ class Client(ClientRepositories):
     def organization_slug(self) -> str | None:
         """None: no context (everything visible, new objects personal); "": the personal
         workspace; a slug: that organization."""
-        return self.api_client.default_headers.get(ORG_HEADER)
+        return self.api_client.default_headers.get(_ORG_HEADER)
 
     @organization_slug.setter
     def organization_slug(self, slug: str | None) -> None:
-        self.api_client.set_default_header(ORG_HEADER, slug)
+        self.api_client.set_default_header(_ORG_HEADER, slug)
 
     @contextmanager
     def organization_context(self, slug: str | None) -> Generator[None, None, None]:
