@@ -11,8 +11,10 @@ HAND_WRITTEN := codegen packages/cvat-api/src/cvat_api/_runtime packages/cvat-ap
 
 .PHONY: install test test-live record regen regen-check lint bench dist compat surface docs docs-serve docs-browser-check clean
 
+CHECK_PYTHON = @$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
+
 install:
-	@$(PYTHON) -c 'import sys; sys.exit("Python 3.10+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
+	$(CHECK_PYTHON)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade "pip>=25.1"
 	$(PIP) install --quiet -e packages/cvat-api -e packages/cvat-sdk -e packages/cvat-cli
@@ -50,9 +52,19 @@ bench:
 	$(PY) benchmarks/run.py
 
 # Wheels and sdists of the three packages into dist/; SERVER_VERSION=<pinned version> builds
-# cvat-api (and the SDK pinned to it) for another server in a temporary tree.
-dist:
-	$(PY) tools/build_dist.py $(if $(SERVER_VERSION),--server-version $(SERVER_VERSION))
+# cvat-api (and the SDK pinned to it) for another server in a temporary tree. Needs no development
+# environment: without .venv it makes its own small one, $(DIST_VENV) (the "dist" dependency group).
+DIST_VENV ?= .venv-dist
+DIST_PY := $(if $(wildcard $(PY)),$(PY),$(DIST_VENV)/bin/python)
+dist: $(if $(wildcard $(PY)),,$(DIST_VENV)/.ready)
+	$(DIST_PY) tools/build_dist.py $(if $(SERVER_VERSION),--server-version $(SERVER_VERSION))
+
+$(DIST_VENV)/.ready: pyproject.toml
+	$(CHECK_PYTHON)
+	test -x $(DIST_VENV)/bin/python || $(PYTHON) -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(DIST_VENV)/bin/python -m pip install --quiet --group dist
+	touch $@
 
 # CVAT's official SDK/CLI suites against this tree's wheels, and the official packages' run on the
 # same server (not part of `make test` or CI). SERVER_VERSION=2.17, 2.42 or 2.64 (default: the
@@ -85,4 +97,4 @@ docs-browser-check: docs
 	$(PY) tools/docs_site/browser_check.py --site site --screenshots site-screenshots
 
 clean:
-	rm -rf dist build site site-screenshots .pytest_cache .mypy_cache .ruff_cache .compat
+	rm -rf dist build .venv-dist site site-screenshots .pytest_cache .mypy_cache .ruff_cache .compat

@@ -15,7 +15,8 @@ Run (see connection.py for the environment variables); the task needs a "square"
 
 The same file also works as a function for the command line tool, which calls `create`:
 
-    cvat-cli task auto-annotate TASK_ID --function-file examples/auto_annotate.py -p threshold=int:240
+    cvat-cli task auto-annotate TASK_ID --function-file examples/auto_annotate.py \
+        -p threshold=int:240
 
 The task's existing annotations are replaced by the function's shapes.
 """
@@ -34,14 +35,18 @@ SQUARE = 0  # the function's own id for its label; CVAT's label ids are mapped t
 class BrightAreaDetector:
     """Finds the area of pixels brighter than `threshold` (0-255) on each image."""
 
-    spec = cvataa.DetectionFunctionSpec(labels=[cvataa.label_spec("square", SQUARE, type="rectangle")])
+    spec = cvataa.DetectionFunctionSpec(
+        labels=[cvataa.label_spec("square", SQUARE, type="rectangle")]
+    )
 
     def __init__(self, threshold: int = 240) -> None:
         self.threshold = threshold
 
     def detect(
         self, context: cvataa.DetectionFunctionContext, image: PIL.Image.Image
-    ) -> list[models.LabeledShapeRequest | models.LabeledImageRequest]:  # shapes, and tags of the whole image
+    ) -> list[
+        models.LabeledShapeRequest | models.LabeledImageRequest
+    ]:  # shapes, and tags of the whole image
         bright = image.convert("L").point(lambda value: 255 if value > self.threshold else 0)
         box = bright.getbbox()  # (left, top, right, bottom) of the non-zero pixels, or None
         if box is None:
@@ -50,12 +55,12 @@ class BrightAreaDetector:
 
 
 def create(threshold: int = 240) -> BrightAreaDetector:
-    """The function for `cvat-cli task auto-annotate --function-file` (parameters come from -p)."""
+    """The function for `cvat-cli task auto-annotate --function-file` (parameters from -p)."""
     return BrightAreaDetector(threshold)
 
 
 def main(client: Client, task_id: int, *, threshold: int = 240) -> int:
-    """Replace task `task_id`'s annotations with the detector's shapes; returns how many there are."""
+    """Replace task `task_id`'s annotations with the detector's shapes; returns their number."""
     cvataa.annotate_task(client, task_id, BrightAreaDetector(threshold), clear_existing=True)
     shapes = client.tasks.retrieve(task_id).get_annotations().shapes
     print(f"Task {task_id} now has {len(shapes)} automatic shapes")
@@ -65,9 +70,13 @@ def main(client: Client, task_id: int, *, threshold: int = 240) -> int:
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("task_id", type=int, help="the task to annotate")
-    parser.add_argument("--threshold", type=int, default=240, help="brightness threshold, 0-255 (default: 240)")
+    parser.add_argument(
+        "--threshold", type=int, default=240, help="brightness threshold, 0-255 (default: 240)"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

@@ -1,8 +1,9 @@
 """Connect to a CVAT server with the settings in environment variables.
 
-The other examples call `client_from_env()` when run as scripts. It reads:
+The other examples call `client_from_env()` when run as scripts. It reads the variables that
+`make_client()` and `cvat-cli` read too (the table in Getting started):
 
-* `CVAT_HOST`: the server, e.g. `http://localhost:8080` (required);
+* `CVAT_SERVER`: the server, e.g. `http://localhost:8080` (required);
 * `CVAT_USER` and `CVAT_PASSWORD`: a user name and password, or
   `CVAT_ACCESS_TOKEN`: a personal access token (CVAT 2.48 and newer) instead;
 * `CVAT_ORG`: the short name (slug) of an organization to work in (optional;
@@ -13,31 +14,26 @@ Run it on its own to check the settings: `python examples/connection.py`.
 
 from __future__ import annotations
 
-import os
-
 from cvat_sdk import Client, make_client
+from cvat_sdk.core import environment
 
 
 def client_from_env() -> Client:
-    """A logged-in client for the server and user named by the environment variables above."""
-    host = os.environ.get("CVAT_HOST")
-    if not host:
-        raise SystemExit("Set CVAT_HOST to the address of your CVAT server, e.g. http://localhost:8080")
-
-    user = os.environ.get("CVAT_USER")
-    if user:
-        password = os.environ.get("CVAT_PASSWORD")
-        if not password:
-            raise SystemExit(f"CVAT_USER is set to {user!r}: set CVAT_PASSWORD to that user's password too")
-        client = make_client(host, credentials=(user, password))
-    elif os.environ.get("CVAT_ACCESS_TOKEN"):
-        client = make_client(host, access_token=os.environ["CVAT_ACCESS_TOKEN"])
-    else:
-        raise SystemExit("Set CVAT_USER and CVAT_PASSWORD, or CVAT_ACCESS_TOKEN, to log in to CVAT")
-
-    # An organization's slug makes new objects belong to it and narrows what lists show.
-    client.organization_slug = os.environ.get("CVAT_ORG") or None
-    return client
+    """A logged-in client for the server, user and organization named by the variables above."""
+    settings = environment.read()
+    if not settings.server:
+        raise SystemExit(
+            "Set CVAT_SERVER to the address of your CVAT server, e.g. http://localhost:8080"
+        )
+    if not (settings.user or settings.access_token):
+        raise SystemExit(
+            "Set CVAT_USER and CVAT_PASSWORD, or CVAT_ACCESS_TOKEN, to log in to CVAT"
+        )
+    try:
+        # make_client() takes the server, the credentials and CVAT_ORG from the same variables.
+        return make_client()
+    except ValueError as e:  # a user name without a password
+        raise SystemExit(str(e)) from None
 
 
 def main(client: Client) -> str:

@@ -57,9 +57,13 @@ def images_in(folder: Path) -> list[Path]:
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("image_dir", type=Path, help="folder of images")
-    parser.add_argument("--images-per-task", type=int, default=2, help="images in each task (default: 2)")
+    parser.add_argument(
+        "--images-per-task", type=int, default=2, help="images in each task (default: 2)"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

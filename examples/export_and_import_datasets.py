@@ -33,7 +33,8 @@ class ExportedAndImported:
 
 
 def main(client: Client, task_id: int, out_dir: Path) -> ExportedAndImported:
-    """Export task `task_id` into `out_dir`, re-import its annotations, and make a project of its dataset."""
+    """Export task `task_id` into `out_dir`, re-import its annotations, and make a project of
+    its dataset."""
     task = client.tasks.retrieve(task_id)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -49,7 +50,7 @@ def main(client: Client, task_id: int, out_dir: Path) -> ExportedAndImported:
     task.import_annotations("CVAT 1.1", annotations_zip)
     print(f"Imported {len(task.get_annotations().shapes)} shapes back into task {task.id}")
 
-    # 4: the new project gets the task's labels, and the dataset's images become a new task in it.
+    # 4: the new project gets the task's labels; the dataset's images become a new task in it.
     labels = [{"name": label.name, "type": str(label.type)} for label in task.get_labels()]
     project = client.projects.create_from_dataset(
         {"name": f"imported from task {task.id}", "labels": labels},
@@ -63,9 +64,13 @@ def main(client: Client, task_id: int, out_dir: Path) -> ExportedAndImported:
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("task_id", type=int, help="the task to export")
-    parser.add_argument("out_dir", type=Path, help="folder for the exported files (created if missing)")
+    parser.add_argument(
+        "out_dir", type=Path, help="folder for the exported files (created if missing)"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

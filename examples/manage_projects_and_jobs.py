@@ -35,12 +35,19 @@ class JobSummary:
     state: str
 
 
-def main(client: Client, images: Sequence[Path], assignee: str, *, frames_per_job: int = 2) -> list[JobSummary]:
-    """Create, assign and track jobs as described above; returns the jobs as listed before the cleanup."""
+def main(
+    client: Client, images: Sequence[Path], assignee: str, *, frames_per_job: int = 2
+) -> list[JobSummary]:
+    """Create, assign and track jobs as described above; returns the jobs as listed before the
+    cleanup."""
     project = client.projects.create({"name": "jobs example", "labels": [{"name": "square"}]})
     try:
         task = client.tasks.create_from_data(
-            spec={"name": "jobs example task", "project_id": project.id, "segment_size": frames_per_job},
+            spec={
+                "name": "jobs example task",
+                "project_id": project.id,
+                "segment_size": frames_per_job,
+            },
             resources=images,
         )
         jobs = sorted(task.get_jobs(), key=lambda job: job.start_frame)
@@ -59,7 +66,9 @@ def main(client: Client, images: Sequence[Path], assignee: str, *, frames_per_jo
                 stage=str(job.stage),
                 state=str(job.state),
             )
-            for job in sorted(client.jobs.list(project_id=project.id), key=lambda job: job.start_frame)
+            for job in sorted(
+                client.jobs.list(project_id=project.id), key=lambda job: job.start_frame
+            )
         ]
         for summary in summaries:
             print(summary)
@@ -71,10 +80,14 @@ def main(client: Client, images: Sequence[Path], assignee: str, *, frames_per_jo
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("assignee", help="user name to assign the first job to")
     parser.add_argument("images", type=Path, nargs="+", help="images for the task")
-    parser.add_argument("--frames-per-job", type=int, default=2, help="frames in each job (default: 2)")
+    parser.add_argument(
+        "--frames-per-job", type=int, default=2, help="frames in each job (default: 2)"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

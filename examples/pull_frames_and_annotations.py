@@ -30,7 +30,9 @@ def main(client: Client, task_id: int, out_dir: Path) -> dict[str, list[dict[str
     task = client.tasks.retrieve(task_id)
 
     # Frames: download_frames fetches them in parallel and names the files by frame number.
-    frame_files = task.download_frames(range(task.size), outdir=out_dir / "frames", quality="original")
+    frame_files = task.download_frames(
+        range(task.size), outdir=out_dir / "frames", quality="original"
+    )
     print(f"Saved {len(frame_files)} frames to {out_dir / 'frames'}")
 
     # A single frame can also be read straight into memory, e.g. to look at it with Pillow.
@@ -44,21 +46,32 @@ def main(client: Client, task_id: int, out_dir: Path) -> dict[str, list[dict[str
 
     by_image: dict[str, list[dict[str, Any]]] = {name: [] for name in frame_names}
     for tag in annotations.tags:
-        by_image[frame_names[tag.frame]].append({"label": label_names[tag.label_id], "type": "tag"})
+        by_image[frame_names[tag.frame]].append(
+            {"label": label_names[tag.label_id], "type": "tag"}
+        )
     for shape in annotations.shapes:
         by_image[frame_names[shape.frame]].append(
-            {"label": label_names[shape.label_id], "type": str(shape.type), "points": list(shape.points)}
+            {
+                "label": label_names[shape.label_id],
+                "type": str(shape.type),
+                "points": list(shape.points),
+            }
         )
 
     (out_dir / "annotations.json").write_text(json.dumps(by_image, indent=2))
-    print(f"Saved {len(annotations.tags)} tags and {len(annotations.shapes)} shapes to {out_dir / 'annotations.json'}")
+    print(
+        f"Saved {len(annotations.tags)} tags and {len(annotations.shapes)} shapes"
+        f" to {out_dir / 'annotations.json'}"
+    )
     return by_image
 
 
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("task_id", type=int, help="the task to pull")
     parser.add_argument("out_dir", type=Path, help="folder to save into (created if missing)")
     args = parser.parse_args()

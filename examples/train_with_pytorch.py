@@ -5,7 +5,7 @@ frame, downloading the frames and annotations once into a local cache. Here ever
 has one tag saying what the image shows, `ExtractSingleLabelIndex` turns that tag into a
 class index, and a tiny linear classifier is trained on the images for a few steps.
 
-Needs PyTorch: `pip install "cvat-sdk[pytorch]"`.
+Needs PyTorch: the SDK's `pytorch` extra (`pip install "./packages/cvat-sdk[pytorch]"`).
 
 Run (see connection.py for the environment variables); every frame of the task needs
 exactly one tag:
@@ -36,7 +36,7 @@ def image_to_tensor(image: PIL.Image.Image) -> torch.Tensor:
 
 
 def main(client: Client, task_id: int, *, epochs: int = 1) -> list[float]:
-    """Train a classifier on the task's tagged frames; returns the loss of every training step."""
+    """Train a classifier on the task's tagged frames; returns the loss of every step."""
     torch.manual_seed(0)  # the same shuffling and initial weights on every run
 
     labels = sorted(label.name for label in client.tasks.retrieve(task_id).get_labels())
@@ -48,11 +48,15 @@ def main(client: Client, task_id: int, *, epochs: int = 1) -> list[float]:
         # Fix which label becomes which class index (by default it follows the label ids).
         label_name_to_index={name: index for index, name in enumerate(labels)},
     )
-    loader: DataLoader[tuple[torch.Tensor, torch.Tensor]] = DataLoader(dataset, batch_size=2, shuffle=True)
+    loader: DataLoader[tuple[torch.Tensor, torch.Tensor]] = DataLoader(
+        dataset, batch_size=2, shuffle=True
+    )
     print(f"Task {task_id}: {len(dataset)} samples, classes {labels}")
 
     width, height = IMAGE_SIZE
-    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * height * width, len(labels)))
+    model = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(3 * height * width, len(labels))
+    )
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
     loss_function = torch.nn.CrossEntropyLoss()
 
@@ -72,9 +76,13 @@ def main(client: Client, task_id: int, *, epochs: int = 1) -> list[float]:
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("task_id", type=int, help="a task whose frames each have one tag")
-    parser.add_argument("--epochs", type=int, default=1, help="passes over the dataset (default: 1)")
+    parser.add_argument(
+        "--epochs", type=int, default=1, help="passes over the dataset (default: 1)"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

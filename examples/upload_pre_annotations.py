@@ -27,10 +27,14 @@ from cvat_sdk import Client
 from cvat_sdk.core.proxies.annotations import AnnotationUpdateAction
 
 
-def main(client: Client, task_id: int, predictions: Mapping[str, Sequence[Mapping[str, Any]]]) -> int:
+def main(
+    client: Client, task_id: int, predictions: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> int:
     """Add `predictions` to the task; returns how many shapes and tags were added."""
     task = client.tasks.retrieve(task_id)
-    frame_numbers = {Path(frame.name).name: number for number, frame in enumerate(task.get_frames_info())}
+    frame_numbers = {
+        Path(frame.name).name: number for number, frame in enumerate(task.get_frames_info())
+    }
     label_ids = {label.name: label.id for label in task.get_labels()}
 
     shapes: list[dict[str, Any]] = []
@@ -45,7 +49,9 @@ def main(client: Client, task_id: int, predictions: Mapping[str, Sequence[Mappin
                 shapes.append({**common, "type": obj["type"], "points": obj["points"]})
 
     # CREATE adds to the task's annotations; set_annotations() would replace them.
-    task.update_annotations({"shapes": shapes, "tags": tags}, action=AnnotationUpdateAction.CREATE)
+    task.update_annotations(
+        {"shapes": shapes, "tags": tags}, action=AnnotationUpdateAction.CREATE
+    )
     print(f"Added {len(shapes)} shapes and {len(tags)} tags to task {task.id}")
     return len(shapes) + len(tags)
 
@@ -53,9 +59,13 @@ def main(client: Client, task_id: int, predictions: Mapping[str, Sequence[Mappin
 if __name__ == "__main__":
     from connection import client_from_env
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("task_id", type=int, help="the task to add the pre-annotations to")
-    parser.add_argument("predictions", type=Path, help="JSON file of predictions, keyed by image name")
+    parser.add_argument(
+        "predictions", type=Path, help="JSON file of predictions, keyed by image name"
+    )
     args = parser.parse_args()
 
     with client_from_env() as client:

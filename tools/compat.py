@@ -21,6 +21,7 @@ usage errors.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import re
 import shutil
@@ -199,7 +200,9 @@ def main() -> int:
     requirements = instance / "tests" / "python" / "requirements.txt"
     outdir = work / f"dist-{version}"
     run([sys.executable, ROOT / "tools" / "build_dist.py", "--server-version", version, "--outdir", outdir])
-    wheels = sorted(str(p) for p in outdir.glob(f"cvat_*-{version}-*.whl"))
+    manifest = json.loads((ROOT / "schema" / "manifest.json").read_text(encoding="utf-8"))
+    package_version = manifest["versions"][version]["package_version"]  # e.g. 2.42.0+typed
+    wheels = sorted(str(p) for p in outdir.glob(f"cvat_*-{package_version}-*.whl"))
     if len(wheels) != 3:
         sys.exit(f"make compat: no full set of packages was built for CVAT {version} (found {wheels})")
 

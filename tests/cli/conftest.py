@@ -13,8 +13,6 @@ from cvat_cli.__main__ import main
 from tests.conftest import REPO_ROOT
 
 IMAGES = REPO_ROOT / "tests" / "data" / "images"
-# Environment variables the CLI reads; cleared so that the developer's own settings never leak in.
-CLI_ENV = ("CVAT_SERVER", "CVAT_ACCESS_TOKEN", "PASS", "CVAT_MAX_PARALLEL_TRANSFERS")
 
 
 @dataclass
@@ -29,12 +27,6 @@ class Result:
 
 
 Cli = Callable[..., Result]
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CLI_ENV:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

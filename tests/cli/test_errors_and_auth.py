@@ -77,6 +77,16 @@ def test_credentials_precedence() -> None:
     assert "flag-token" not in repr(settings_for(["--access-token", "flag-token"], {}))
 
 
+def test_the_sdk_variables_user_password_and_org() -> None:
+    env = {"CVAT_USER": "env-user", "CVAT_PASSWORD": "env-pw", "PASS": "official-pw", "CVAT_ORG": "env-org"}
+    s = settings_for([], env)
+    assert (s.user, s.password, s.access_token, s.organization) == ("env-user", "env-pw", None, "env-org")
+    s = settings_for(["--auth", "alice", "--org", ""], env)  # the command line wins, "" included
+    assert (s.user, s.password, s.organization) == ("alice", "env-pw", "")
+    assert settings_for([], {"CVAT_USER": "env-user", "PASS": "official-pw"}).password == "official-pw"
+    assert settings_for([], {"CVAT_ACCESS_TOKEN": "tok", "CVAT_USER": "env-user"}).user is None  # the token first
+
+
 def test_auth_and_access_token_together_is_a_usage_error(run) -> None:
     r = run("--auth", "a:b", "--access-token", "t", "task", "ls")
     assert r.code == 2 and "not allowed with argument" in r.err
@@ -154,7 +164,7 @@ def test_no_password_available(scripted, monkeypatch, run) -> None:
     r = run("--server-host", scripted.url, "--auth", "bob", "task", "ls")
     assert r.code == 1 and not scripted.requests
     [line] = r.err_lines
-    assert line.endswith("no password for bob: give --auth USER:PASS, set the PASS environment variable, "
+    assert line.endswith("no password for bob: give --auth USER:PASS, set the CVAT_PASSWORD (or PASS) environment variable, "
                          "or use an access token (CVAT_ACCESS_TOKEN)")  # fmt: skip
 
 

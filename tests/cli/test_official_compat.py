@@ -251,7 +251,7 @@ def test_official_global_defaults_and_version(run) -> None:
     ns = parse(["task", "ls"])
     assert {k: getattr(ns, k) for k in GLOBAL_DEFAULTS} == GLOBAL_DEFAULTS
     r = run("--version")
-    assert (r.code, r.out) == (0, "2.42.0\n")
+    assert (r.code, r.out) == (0, "2.42.0+typed\n")
 
 
 @pytest.mark.parametrize("command", [["function", "create-native", "f"], ["function", "run-agent", "4"]])

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.cli.conftest import LABELS, created_id
+
 pytestmark = pytest.mark.server
 
 MISSING_ID = "999999999"
@@ -90,3 +92,27 @@ def test_function_commands_on_a_server_without_the_functions_api(cli, tmp_path) 
     )
     r = cli("function", "delete", "1")
     assert r.code == 0 and "WARNING: Function #1 not found" in r.err
+
+
+def test_export_logs_each_server_status_and_a_bad_format_lists_the_server_formats(cli, images, tmp_path) -> None:
+    task_id = created_id(cli("task", "create", "cli-formats", "local", *images[:2], "--labels", LABELS))
+    try:
+        # stderr is not a terminal here: no progress bar, so the server's statuses are logged instead
+        out = tmp_path / "dataset.zip"
+        r = cli("task", "export-dataset", task_id, out, "--format", "COCO 1.0")
+        assert r.code == 0, r.err
+        assert re.search(rf"INFO: Dataset of task {task_id} status: (queued|started|finished)", r.err), r.err
+        assert f"INFO: Dataset for task {task_id} has been downloaded to {out}" in r.err
+
+        r = cli("task", "export-dataset", task_id, tmp_path / "bad.zip", "--format", "COCO 9.9")
+        assert r.code == 1 and not (tmp_path / "bad.zip").exists()
+        [line] = [x for x in r.err_lines if "CRITICAL" in x]
+        assert "unknown export format 'COCO 9.9': did you mean 'COCO 1.0'? this server's export formats are " in line
+        assert "'CVAT for images 1.1'" in line and "'YOLO 1.1'" in line
+
+        r = cli("task", "import-dataset", task_id, out, "--format", "COCO 9.9")
+        assert r.code == 1
+        [line] = [x for x in r.err_lines if "CRITICAL" in x]
+        assert "unknown import format 'COCO 9.9': did you mean 'COCO 1.0'? this server's import formats are " in line
+    finally:
+        assert cli("task", "delete", task_id).code == 0

@@ -6,11 +6,11 @@ import os
 import subprocess
 import sys
 
-CLI_ENV = ("CVAT_SERVER", "CVAT_ACCESS_TOKEN", "PASS", "CVAT_MAX_PARALLEL_TRANSFERS")
+from tests.conftest import CVAT_ENV
 
 
 def cvat_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in CLI_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in CVAT_ENV}
     return subprocess.run(
         [sys.executable, "-m", "cvat_cli", *args],
         capture_output=True,
@@ -23,7 +23,7 @@ def cvat_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_version_and_help() -> None:
     p = cvat_cli("--version")
-    assert (p.returncode, p.stdout, p.stderr) == (0, "2.42.0\n", "")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "2.42.0+typed\n", "")
     p = cvat_cli("task", "--help")
     assert p.returncode == 0 and p.stdout.startswith("usage: cvat-cli task [-h]") and "export-dataset" in p.stdout
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.examples.conftest import example_files
 from tools.docs_site.check_site import check_site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,7 @@ def test_reference_covers_the_sdk_modules_and_cli_commands(site: Path) -> None:
 
 def test_every_example_is_shown_as_it_is(site: Path) -> None:
     """Each file of examples/ has its page, built from the file itself (no copy that can drift)."""
-    examples = [p for p in (ROOT / "examples").iterdir() if p.is_file() and p.name != "README.md"]
+    examples = example_files()
     assert len(examples) >= 8
     for path in examples:
         page = site / f"examples/{path.stem}/index.html"

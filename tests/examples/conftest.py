@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -17,6 +18,11 @@ SQUARE_LABELS: list[dict[str, Any]] = [
     {"name": "square", "type": "rectangle"},
     {"name": "background", "type": "tag"},
 ]
+
+
+def example_files() -> list[Path]:
+    """The examples: the files of examples/ but its README and its dotfiles (tool settings)."""
+    return sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md" and not p.name.startswith("."))
 
 
 def load_example(file_name: str) -> ModuleType:

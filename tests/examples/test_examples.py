@@ -24,8 +24,7 @@ import pytest
 from cvat_api.exceptions import NotFoundException
 from cvat_cli.__main__ import main as cli_main
 
-from tests.cli.conftest import CLI_ENV
-from tests.examples.conftest import EXAMPLES, SQUARE_LABELS, load_example
+from tests.examples.conftest import EXAMPLES, SQUARE_LABELS, example_files, load_example
 
 EXPECTED_BOXES = {  # the white square of each test image, as (left, top, right, bottom)
     "img_0.png": [8.0, 8.0, 31.0, 31.0],
@@ -73,9 +72,9 @@ def gone(repo: Any, obj_id: int) -> bool:
 
 # --- the Python examples ------------------------------------------------------------------------
 @pytest.mark.server
-def test_connection(cvat_server, monkeypatch, no_cvat_env) -> None:
+def test_connection(cvat_server, monkeypatch) -> None:
     user, password = cvat_server.credentials
-    for name, value in [("CVAT_HOST", cvat_server.url), ("CVAT_USER", user), ("CVAT_PASSWORD", password)]:
+    for name, value in [("CVAT_SERVER", cvat_server.url), ("CVAT_USER", user), ("CVAT_PASSWORD", password)]:
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CVAT_ORG", cvat_server.org)
     example = load_example("connection.py")
@@ -280,11 +279,9 @@ def expand(args: list[str], variables: dict[str, str]) -> list[str]:
 
 @pytest.mark.server
 def test_cli_recipes(client, cvat_server, images, tmp_path, monkeypatch, capsys) -> None:
-    for name in CLI_ENV:
-        monkeypatch.delenv(name, raising=False)
     user, password = cvat_server.credentials
-    monkeypatch.setenv("CVAT_SERVER", cvat_server.url)
-    monkeypatch.setenv("PASS", password)
+    for name, value in [("CVAT_SERVER", cvat_server.url), ("CVAT_USER", user), ("CVAT_PASSWORD", password)]:
+        monkeypatch.setenv(name, value)
     if cvat_server.mode == "record":
         monkeypatch.setenv("CVAT_MAX_PARALLEL_TRANSFERS", "1")  # vcrpy loses requests of other threads
     monkeypatch.chdir(EXAMPLES.parent)  # the script is run from the repository root
@@ -292,7 +289,6 @@ def test_cli_recipes(client, cvat_server, images, tmp_path, monkeypatch, capsys)
     out.mkdir()
 
     variables, steps = parse_script(EXAMPLES / "cli_recipes.sh", [str(images[0].parent), str(out)])
-    variables["CVAT_USER"] = user
     printed: dict[str, str] = {}
 
     def run(step: Step) -> None:
@@ -300,7 +296,7 @@ def test_cli_recipes(client, cvat_server, images, tmp_path, monkeypatch, capsys)
         code = cli_main(expand(step.args, variables))
         captured = capsys.readouterr()
         assert code == 0, f"{step.line}\nexited {code}: {captured.err}"
-        printed[" ".join(step.args[2:4])] = captured.out
+        printed[" ".join(step.args[:2])] = captured.out
         if step.assign_to:
             variables[step.assign_to] = captured.out.strip()
 
@@ -335,14 +331,14 @@ def test_cli_recipes_is_valid_bash() -> None:
 # --- what every example must have ---------------------------------------------------------------
 def test_every_example_has_a_test() -> None:
     tests = {name for name in globals() if name.startswith("test_")}
-    files = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
+    files = [p.name for p in example_files()]
     assert [f for f in files if f"test_{Path(f).stem}" not in tests] == []
     assert sorted(f for f in files if f.endswith(".py")) == sorted(SAMPLE_ARGV)
 
 
 def test_readme_lists_every_example() -> None:
     readme = (EXAMPLES / "README.md").read_text()
-    files = sorted(p.name for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
+    files = [p.name for p in example_files()]
     assert [f for f in files if f"`{f}`" not in readme] == []
 
 
@@ -355,14 +351,8 @@ def run_as_script(file_name: str, argv: list[str], monkeypatch: pytest.MonkeyPat
     return exit_info.value
 
 
-@pytest.fixture
-def no_cvat_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CVAT_HOST", "CVAT_USER", "CVAT_PASSWORD", "CVAT_ACCESS_TOKEN", "CVAT_ORG"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.mark.parametrize("file_name", sorted(SAMPLE_ARGV))
-def test_command_line_needs_arguments_and_server(file_name, monkeypatch, capsys, no_cvat_env) -> None:
+def test_command_line_needs_arguments_and_server(file_name, monkeypatch, capsys) -> None:
     if file_name == "train_with_pytorch.py":
         pytest.importorskip("torch", reason="the PyTorch example needs torch and torchvision (cvat-sdk[pytorch])")
     if SAMPLE_ARGV[file_name]:
@@ -370,14 +360,14 @@ def test_command_line_needs_arguments_and_server(file_name, monkeypatch, capsys,
         assert "the following arguments are required" in capsys.readouterr().err
     # Good arguments: the next thing missing is the server's address.
     error = run_as_script(file_name, SAMPLE_ARGV[file_name], monkeypatch)
-    assert "Set CVAT_HOST" in str(error.code)
+    assert "Set CVAT_SERVER" in str(error.code)
 
 
-def test_connection_settings_from_env(monkeypatch, no_cvat_env) -> None:
+def test_connection_settings_from_env(monkeypatch) -> None:
     connection = load_example("connection.py")
-    monkeypatch.setenv("CVAT_HOST", "http://localhost:1")
+    monkeypatch.setenv("CVAT_SERVER", "http://localhost:1")
     with pytest.raises(SystemExit, match="Set CVAT_USER and CVAT_PASSWORD, or CVAT_ACCESS_TOKEN"):
         connection.client_from_env()
     monkeypatch.setenv("CVAT_USER", "someone")
-    with pytest.raises(SystemExit, match="CVAT_USER is set to 'someone': set CVAT_PASSWORD"):
+    with pytest.raises(SystemExit, match="CVAT_USER is set to 'someone' but CVAT_PASSWORD is not"):
         connection.client_from_env()

@@ -17,8 +17,6 @@ FUNCTION_FILE = REPO_ROOT / "tests" / "ml" / "functions_for_tests.py"
 @pytest.fixture
 def cli(cvat_server: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Any:
     """`cli(*args)`: cvat-cli in-process, logged in to the test server; returns (exit code, stdout, stderr)."""
-    for name in ("CVAT_SERVER", "CVAT_ACCESS_TOKEN", "PASS", "CVAT_MAX_PARALLEL_TRANSFERS"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the CLI's dataset cache
     if cvat_server.mode == "record":
         monkeypatch.setenv("CVAT_MAX_PARALLEL_TRANSFERS", "1")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import subprocess
+import sys
 import time
 
 import pytest
@@ -150,6 +152,37 @@ def test_wait_for_completion_polls_fast_then_backs_off(scripted, _no_sleep) -> N
     assert sum(e[1] for e in pbar.events if e[0] == "advance") == 100
 
 
+def test_wait_for_completion_logs_each_change_of_status_at_info(scripted, _no_sleep, caplog, monkeypatch) -> None:
+    scripted.reply(json=_about())
+    client = Client(scripted.url)
+    for status, progress in [("queued", None), ("started", 0.1), ("started", 0.5), ("finished", 1.0)]:
+        scripted.reply(json=_request(status, progress))
+    with caplog.at_level(logging.DEBUG, logger="cvat_sdk"):
+        client.wait_for_completion("rq-1", log_prefix="Dataset of task 7")
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if "status:" in r.getMessage()]
+    assert [level for level, _ in lines] == ["INFO", "INFO", "DEBUG", "INFO"]  # the repeat of "started" is DEBUG
+    assert lines[0][1] == "Dataset of task 7 status: queued (message=)"
+
+    # a status that lasts is logged at INFO again every STATUS_REPEAT seconds
+    clock = iter([0.0, 1.0, polling.STATUS_REPEAT + 1.0])
+    monkeypatch.setattr(polling.time, "monotonic", lambda: next(clock))
+    log = polling.StatusLog()
+    assert [log.notable("started", "") for _ in range(3)] == [True, False, True]
+
+
+def test_the_packages_print_nothing_unless_logging_is_set_up() -> None:
+    """A NullHandler on each package's logger: no bare lines through Python's last-resort handler."""
+    code = (
+        "import logging, cvat_sdk, cvat_api, cvat_cli\n"
+        "for name in ('cvat_sdk.core.client', 'cvat_api', 'cvat_cli'):\n"
+        "    logging.getLogger(name).warning('unseen')\n"
+        "logging.basicConfig(level=logging.INFO)\n"
+        "logging.getLogger('cvat_sdk.core.client').warning('seen')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "unseen" not in proc.stderr and "WARNING:cvat_sdk.core.client:seen" in proc.stderr
+
+
 @pytest.mark.parametrize("period", [5.0, 1.0, 0.05])
 def test_polls_see_a_finished_request_soon_and_long_waits_poll_rarely(period: float) -> None:
     schedule = list(itertools.islice(polling.delays(period), 2000))
@@ -245,6 +278,40 @@ def test_access_token_from_argument_or_environment_is_sent_as_bearer(scripted, m
     client = make_client("127.0.0.1", port=scripted.port, access_token="arg-token")
     client.get_server_version()
     assert scripted.requests[-1].header("Authorization") == "Bearer arg-token"
+
+
+def test_make_client_takes_server_user_password_and_org_from_the_environment(scripted, monkeypatch) -> None:
+    scripted.reply(json=_about())
+    _login_reply(scripted, cookies=True, key="k")
+    for name, value in [("CVAT_SERVER", scripted.url), ("CVAT_USER", "env-user"), ("CVAT_PASSWORD", "env-pw")]:
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CVAT_ORG", "env-org")
+    client = make_client()
+    login = scripted.requests[-1]
+    assert (login.path, login.json()) == ("/api/auth/login", {"username": "env-user", "password": "env-pw"})
+    assert client.organization_slug == "env-org"
+    scripted.reply(json={"count": 0, "next": None, "previous": None, "results": []})
+    client.api_client.tasks_api.list()
+    assert scripted.requests[-1].header("X-Organization") == "env-org"
+
+
+def test_make_client_arguments_win_over_the_environment(scripted, monkeypatch) -> None:
+    scripted.reply(json=_about())
+    _login_reply(scripted, cookies=True, key="k")
+    monkeypatch.setenv("CVAT_SERVER", "http://127.0.0.1:1")  # nothing listens there
+    monkeypatch.setenv("CVAT_USER", "env-user")
+    monkeypatch.setenv("CVAT_PASSWORD", "env-pw")
+    make_client(scripted.url, credentials=("arg-user", "arg-pw"))
+    assert scripted.requests[-1].json() == {"username": "arg-user", "password": "arg-pw"}
+
+
+def test_make_client_names_the_missing_setting(monkeypatch) -> None:
+    with pytest.raises(ValueError, match="no server given: pass host=, or set CVAT_SERVER"):
+        make_client()
+    monkeypatch.setenv("CVAT_SERVER", "http://127.0.0.1:1")
+    monkeypatch.setenv("CVAT_USER", "someone")
+    with pytest.raises(ValueError, match="CVAT_USER is set to 'someone' but CVAT_PASSWORD is not"):
+        make_client()  # before any request (nothing listens at that address)
 
 
 def test_basic_credentials_are_never_sent_per_request(scripted) -> None:

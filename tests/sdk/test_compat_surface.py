@@ -111,4 +111,4 @@ def test_cli_main_returns_the_exit_code(capsys) -> None:
     from cvat_cli.__main__ import main
 
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == "2.42.0"
+    assert capsys.readouterr().out.strip() == "2.42.0+typed"  # the official number, and whose build

@@ -150,7 +150,7 @@ def example_pages() -> None:
     examples = _Section("examples")
     examples.write("index.md", (EXAMPLES / "README.md").read_text(encoding="utf-8"))
     for path in sorted(EXAMPLES.iterdir()):
-        if path.name == "README.md" or not path.is_file():
+        if path.name == "README.md" or path.name.startswith(".") or not path.is_file():  # dotfiles: tool settings
             continue
         text = path.read_text(encoding="utf-8")
         language = {".py": "python", ".sh": "bash"}[path.suffix]

@@ -11,10 +11,15 @@ Importing the package is cheap: the HTTP stack, models (`cvat_api.models`) and A
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._generated import OTHER_PINNED_SETS, SCHEMA_SHA256, SCHEMA_VERSION, SUPPORTED_SERVERS
 from ._generated import PACKAGE_VERSION as __version__
+
+# A library leaves output to the application: without its logging set up, nothing is printed
+# (not even through Python's last-resort handler). Turn it up with logging.basicConfig(level=logging.INFO).
+logging.getLogger("cvat_api").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from . import apis as apis

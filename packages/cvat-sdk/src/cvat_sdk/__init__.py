@@ -10,9 +10,14 @@ Importing is cheap: the client, models and HTTP stack load on first use.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from .version import VERSION as __version__
+
+# A library leaves output to the application: without its logging set up, nothing is printed
+# (not even through Python's last-resort handler). Turn it up with logging.basicConfig(level=logging.INFO).
+logging.getLogger("cvat_sdk").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from . import models as models

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = '2.42.0'
 SCHEMA_SHA256 = 'd9b8d351423b361a82826cb237ee05f8f19f70034fe1b0bffe33bffd8e8fc04d'
 SCHEMA_ORIGIN = 'cvat-2.42.0.yml'
-PACKAGE_VERSION = '2.42.0'
+PACKAGE_VERSION = '2.42.0+typed'
 # Server versions this build talks to without a warning (PEP 440 specifier).
 SUPPORTED_SERVERS = '>=2.42.0,<2.44'
 

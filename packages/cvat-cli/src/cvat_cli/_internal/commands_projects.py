@@ -15,6 +15,7 @@ from .resources import (
     add_format_argument,
     add_listing_arguments,
     add_period_argument,
+    known_format,
     require_input_file,
     retrieve,
     run_export,
@@ -119,4 +120,5 @@ def _export_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
 def _import_dataset(ctx: CommandContext, args: argparse.Namespace) -> None:
     path = require_input_file(args.filename, "dataset file")
     project = retrieve(ctx.client.projects, "project", args.project_id)
-    project.import_dataset(args.fileformat, path, status_check_period=args.status_check_period, pbar=ctx.progress())
+    with known_format(ctx, args.fileformat, "importers"):
+        project.import_dataset(args.fileformat, path, status_check_period=args.status_check_period, pbar=ctx.progress())

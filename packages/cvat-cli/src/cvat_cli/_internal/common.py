@@ -1,11 +1,12 @@
 """Global options, connection settings (flags > environment > defaults), the client, the command context.
 
-Precedence, highest first:
+Precedence, highest first (the variables are the SDK's, `cvat_sdk.core.environment`):
 
 * server: `--server-host` (+ `--server-port`) > `CVAT_SERVER` > `http://localhost`;
 * credentials: `--auth USER[:PASS]` or `--access-token TOKEN` (one of them) > `CVAT_ACCESS_TOKEN`
-  > the current OS user with a password;
-* the password of a user: `:PASS` in `--auth` > the `PASS` environment variable > a prompt.
+  > `CVAT_USER` (else the current OS user) with a password;
+* the password of a user: `:PASS` in `--auth` > `CVAT_PASSWORD` > `PASS` (the official CLI's) > a prompt;
+* organization: `--org` > `CVAT_ORG` > none.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from cvat_sdk.core import environment
+
 from ..version import VERSION
 from .args import parse_auth
 from .errors import CliError, server_message
@@ -30,9 +33,12 @@ if TYPE_CHECKING:
     from cvat_sdk.core.client import Credentials
     from cvat_sdk.core.progress import ProgressReporter
 
-ENV_SERVER = "CVAT_SERVER"
-ENV_ACCESS_TOKEN = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable's name
-ENV_PASSWORD = "PASS"  # noqa: S105 - the variable's name
+ENV_SERVER = environment.SERVER
+ENV_ACCESS_TOKEN = environment.ACCESS_TOKEN
+ENV_USER = environment.USER
+ENV_PASSWORD = environment.PASSWORD
+ENV_OFFICIAL_PASSWORD = environment.OFFICIAL_CLI_PASSWORD
+ENV_ORG = environment.ORG
 ENV_MAX_PARALLEL_TRANSFERS = "CVAT_MAX_PARALLEL_TRANSFERS"
 DEFAULT_HOST = "http://localhost"
 
@@ -97,7 +103,8 @@ class ConnectionSettings:
 
 def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> ConnectionSettings:
     """Connection settings from the parsed global options and the environment (see the module doc)."""
-    host = args.server_host or environ.get(ENV_SERVER) or DEFAULT_HOST
+    env = environment.read(environ, official_cli_password=True)
+    host = args.server_host or env.server or DEFAULT_HOST
     url = host.strip().rstrip("/")
     if args.server_port:
         url += f":{args.server_port}"
@@ -115,12 +122,12 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         user, token = None, args.access_token
     else:  # nothing on the command line: the official default (an env token, else the OS user)
         ask = default_credentials
-        if environ.get(ENV_ACCESS_TOKEN):
-            user, token = None, environ[ENV_ACCESS_TOKEN]
+        if env.access_token:
+            user, token = None, env.access_token
         else:
-            user = current_user()
+            user = env.user or current_user()
     if user is not None and password is None:
-        password = environ.get(ENV_PASSWORD) or None
+        password = env.password
 
     workers: int | None = None
     raw = environ.get(ENV_MAX_PARALLEL_TRANSFERS)
@@ -137,7 +144,7 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
         password=password,
         access_token=token,
         ask=ask,
-        organization=args.organization,
+        organization=args.organization if args.organization is not None else env.org,
         verify_ssl=not args.insecure,
         max_parallel_transfers=workers,
     )
@@ -145,16 +152,16 @@ def resolve_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> 
 
 def default_auth_factory(environ: Mapping[str, str] | None = None) -> Callable[[str], Credentials]:
     """The credentials used when the command line gives none (the official CLI's name): a function of
-    the server URL giving the CVAT_ACCESS_TOKEN token, else the current OS user with the PASS
-    password, or one asked for at the terminal."""
+    the server URL giving the CVAT_ACCESS_TOKEN token, else CVAT_USER (or the current OS user) with
+    the CVAT_PASSWORD (or PASS) password, or one asked for at the terminal."""
     from cvat_sdk.core.client import AccessTokenCredentials, PasswordCredentials
 
-    environ = os.environ if environ is None else environ
-    token = environ.get(ENV_ACCESS_TOKEN)
+    env = environment.read(environ, official_cli_password=True)
+    token = env.access_token
     if token:
         return lambda url: AccessTokenCredentials(token)
-    user = current_user()
-    password = environ.get(ENV_PASSWORD)
+    user = env.user or current_user()
+    password = env.password
     if password:
         return lambda url: PasswordCredentials(user, password)
     return lambda url: PasswordCredentials(user, ask_password(user, url))
@@ -180,7 +187,7 @@ def ask_password(user: str, url: str) -> str:
             password = ""
     if not password:
         raise CliError(
-            f"no password for {user}: give --auth USER:PASS, set the {ENV_PASSWORD} environment variable, "
+            f"no password for {user}: give --auth USER:PASS, set the {ENV_PASSWORD} (or {ENV_OFFICIAL_PASSWORD}) environment variable, "
             f"or use an access token ({ENV_ACCESS_TOKEN})"
         )
     return password

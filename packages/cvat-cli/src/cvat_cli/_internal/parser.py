@@ -22,7 +22,16 @@ from . import (
     commands_projects,
     commands_tasks,
 )
-from .common import ENV_ACCESS_TOKEN, ENV_MAX_PARALLEL_TRANSFERS, ENV_PASSWORD, ENV_SERVER, add_global_arguments
+from .common import (
+    ENV_ACCESS_TOKEN,
+    ENV_MAX_PARALLEL_TRANSFERS,
+    ENV_OFFICIAL_PASSWORD,
+    ENV_ORG,
+    ENV_PASSWORD,
+    ENV_SERVER,
+    ENV_USER,
+    add_global_arguments,
+)
 
 if TYPE_CHECKING:
     from .resources import Subparsers
@@ -44,7 +53,9 @@ DEPRECATED_ALIASES: Mapping[str, str] = {
 _ENVIRONMENT = (
     (ENV_SERVER, "server URL when --server-host is not given"),
     (ENV_ACCESS_TOKEN, "personal access token, used when neither --auth nor --access-token is given"),
-    (ENV_PASSWORD, "password for --auth USER (or for the default user)"),
+    (ENV_USER, "user when neither --auth nor --access-token is given (default: the current user)"),
+    (ENV_PASSWORD, f"password for --auth USER (or for the default user); {ENV_OFFICIAL_PASSWORD} also works"),
+    (ENV_ORG, "organization (slug) when --org is not given"),
     (ENV_MAX_PARALLEL_TRANSFERS, "upload/download requests in flight at once (default: 4)"),
 )
 EPILOG = (

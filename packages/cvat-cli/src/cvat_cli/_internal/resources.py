@@ -4,8 +4,10 @@ dataset export/import, backups and frame downloads."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,14 +167,15 @@ def run_export(ctx: CommandContext, what: str) -> None:
     args = ctx.args
     path = require_output_file(args.filename, overwrite=args.overwrite)
     entity = retrieve(_repo(ctx, what), what, getattr(args, f"{what}_id"))
-    entity.export_dataset(
-        args.fileformat,
-        path,
-        include_images=args.include_images,
-        status_check_period=args.status_check_period,
-        pbar=ctx.progress(),
-        overwrite=args.overwrite,
-    )
+    with known_format(ctx, args.fileformat, "exporters"):
+        entity.export_dataset(
+            args.fileformat,
+            path,
+            include_images=args.include_images,
+            status_check_period=args.status_check_period,
+            pbar=ctx.progress(),
+            overwrite=args.overwrite,
+        )
 
 
 def run_import(ctx: CommandContext, what: str) -> None:
@@ -180,9 +183,42 @@ def run_import(ctx: CommandContext, what: str) -> None:
     args = ctx.args
     path = require_input_file(args.filename, "annotation file")
     entity = retrieve(_repo(ctx, what), what, getattr(args, f"{what}_id"))
-    entity.import_annotations(
-        args.fileformat, path, status_check_period=getattr(args, "status_check_period", None), pbar=ctx.progress()
-    )
+    with known_format(ctx, args.fileformat, "importers"):
+        entity.import_annotations(
+            args.fileformat, path, status_check_period=getattr(args, "status_check_period", None), pbar=ctx.progress()
+        )
+
+
+@contextmanager
+def known_format(ctx: CommandContext, name: str, kind: str) -> Iterator[None]:
+    """Run the block; if the server refuses it (400) and `name` is none of its `kind` ("exporters" or
+    "importers"), fail with a CliError listing the names it has (asked only then: no extra request
+    on success)."""
+    try:
+        yield
+    except Exception as e:
+        if _status_of(e) != 400:
+            raise
+        formats, _ = ctx.client.api_client.server_api.retrieve_annotation_formats()
+        names = [f.name for f in getattr(formats, kind)]
+        if name in names:
+            raise
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        direction = "export" if kind == "exporters" else "import"
+        raise CliError(
+            f"unknown {direction} format {name!r}: {hint}this server's {direction} formats are "
+            + ", ".join(repr(n) for n in sorted(names))
+        ) from e
+
+
+def _status_of(error: BaseException) -> int | None:
+    """The HTTP status of an API error, or of the API error behind a transfer error."""
+    for e in (error, error.__cause__, error.__context__):
+        status = getattr(e, "status", None)
+        if isinstance(status, int):
+            return status
+    return None
 
 
 def run_backup(ctx: CommandContext, what: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import ssl
 import time
 import urllib.parse
@@ -24,7 +23,7 @@ from packaging import specifiers
 from packaging import version as pv
 
 from ..version import VERSION as VERSION  # the official module's name for it
-from . import polling
+from . import environment, polling
 from .exceptions import (
     BackgroundRequestException,
     BackgroundRequestTimeoutError,
@@ -38,12 +37,21 @@ from .proxies._generated.repositories import ClientRepositories
 if TYPE_CHECKING:
     from .transfers import TransferSettings
 
-ACCESS_TOKEN_ENV = "CVAT_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a secret
-ORG_HEADER = "X-Organization"
-API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
-# the server version whose schema this build was generated from
-_BUILD = pv.Version(cvat_api.__version__)
-SCHEME_PROBE_TIMEOUT = 5.0
+__all__ = [
+    "Client",
+    "Config",
+    "make_client",
+    "Credentials",
+    "PasswordCredentials",
+    "AccessTokenCredentials",
+    "CVAT_API_V2",
+    "is_supported_server",
+]
+
+_ORG_HEADER = "X-Organization"
+_API_CLIENT_LOGGER = "cvat_sdk.api_client"  # the low-level layer's logger, as in the official SDK
+_BUILD = pv.Version(cvat_api.__version__)  # the server version whose schema this build was generated from
+_SCHEME_PROBE_TIMEOUT = 5.0
 
 
 def _default_cache_dir() -> Path:
@@ -52,7 +60,8 @@ def _default_cache_dir() -> Path:
 
 @attrs.define
 class Config:
-    """Client settings. The first four are the official ones; the rest are ours."""
+    """Client settings. The first four are those of the official SDK; the others (keyword-only)
+    are additions of this SDK."""
 
     status_check_period: float = 5
     """Longest pause, in seconds, between polls of a background request."""
@@ -122,15 +131,18 @@ class Client(ClientRepositories):
     """A connection to a CVAT server: session, authentication and the repositories.
 
     `Client("https://cvat.example.com")`, `Client("localhost:8080")` (scheme found by probing https,
-    then http). Use as a context manager to log out and close the connection at the end.
+    then http). Use as a context manager to close the connection at the end; this does not log
+    out (see `close()`).
     """
 
-    # As in the official SDK: the release line this build was generated for, and the next one.
-    SUPPORTED_SERVER_VERSIONS = (
+    SUPPORTED_SERVER_VERSIONS: tuple[pv.Version, ...] = (  # computed from the build's schema version
         pv.Version(f"{_BUILD.major}.{_BUILD.minor}"),
         pv.Version(f"{_BUILD.major}.{_BUILD.minor + 1}"),
     )
+    """The server release lines this build supports, as in the official SDK: the one whose schema
+    it was generated from and the next (2.42 and 2.43 for the 2.42 build)."""
     ALLOWED_SCHEMAS = ("https", "http")
+    """URL schemes the client accepts; without one it probes them in this order."""
 
     def __init__(
         self,
@@ -189,12 +201,12 @@ class Client(ClientRepositories):
             host=host,
             verify_ssl=cfg.verify_ssl is not False,
             ssl_ca_cert=cfg.ssl_ca_cert,
-            connect_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
-            read_timeout=SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
+            connect_timeout=_SCHEME_PROBE_TIMEOUT if probe else cfg.connect_timeout,
+            read_timeout=_SCHEME_PROBE_TIMEOUT if probe else cfg.read_timeout,
             # a probe is not repeated, except when the server asks to wait (429 with Retry-After)
             retries=RetryPolicy(max_retries=0 if probe else cfg.max_retries),
             connection_pool_maxsize=max(8, cfg.max_parallel_transfers * 2),
-            package_logger=API_CLIENT_LOGGER,
+            package_logger=_API_CLIENT_LOGGER,
         )
 
     def _validate_and_prepare_url(self, url: str) -> str:
@@ -398,11 +410,11 @@ class Client(ClientRepositories):
     def organization_slug(self) -> str | None:
         """None: no context (everything visible, new objects personal); "": the personal
         workspace; a slug: that organization."""
-        return self.api_client.default_headers.get(ORG_HEADER)
+        return self.api_client.default_headers.get(_ORG_HEADER)
 
     @organization_slug.setter
     def organization_slug(self, slug: str | None) -> None:
-        self.api_client.set_default_header(ORG_HEADER, slug)
+        self.api_client.set_default_header(_ORG_HEADER, slug)
 
     @contextmanager
     def organization_context(self, slug: str | None) -> Generator[None, None, None]:
@@ -426,13 +438,15 @@ class Client(ClientRepositories):
     ) -> tuple[models.Request, cvat_api.ApiResponse]:
         """Poll a background request until it finishes; returns the final request and response.
 
-        Polls after 0.1 s, then less often, up to `status_check_period` seconds apart. Raises
+        Polls after 0.1 s, then less often, up to `status_check_period` seconds apart, and logs the
+        status (as the official SDK does) at INFO when it changes or every 30 s, else at DEBUG. Raises
         BackgroundRequestException with the server's message if it fails, and
         BackgroundRequestTimeoutError if `timeout` seconds pass first.
         """
         period = self.config.status_check_period if status_check_period is None else status_check_period
         deadline = None if timeout is None else time.monotonic() + timeout  # the polls' own time counts too
         delays = polling.delays(max(period, 0.0))
+        status_log = polling.StatusLog()
         last_progress = 0
         if pbar:
             pbar.start2(total=100, desc=log_prefix or "Waiting for the server", unit="%")
@@ -441,8 +455,9 @@ class Client(ClientRepositories):
                 request, response = self.api_client.requests_api.retrieve(rq_id)
                 status = str(request.status)
                 prefix = log_prefix or f"{request.operation.type} operation"
-                self.logger.debug("%s status: %s (message=%s)", prefix, status, request.get("message"))
-                progress = request.get("progress")
+                message, progress = request.get("message"), request.get("progress")
+                level = logging.INFO if status_log.notable(status, message) else logging.DEBUG
+                self.logger.log(level, "%s status: %s (message=%s)", prefix, status, message)
                 if pbar and progress is not None:
                     now = int(progress * 100) if progress <= 1 else int(progress)
                     pbar.advance(max(0, now - last_progress))
@@ -535,7 +550,7 @@ def _is_certificate_error(error: BaseException) -> bool:
 
 
 def make_client(
-    host: str,
+    host: str | None = None,
     *,
     port: int | None = None,
     credentials: Credentials | tuple[str, str] | None = None,
@@ -543,12 +558,29 @@ def make_client(
 ) -> Client:
     """A Client for `host[:port]`, logged in with `credentials` or a personal access token.
 
-    Without either, the access token is taken from the CVAT_ACCESS_TOKEN environment variable if it
-    is set. An access token is checked with the server at once: a rejected one raises LoginError
-    naming the cause (for example a server older than CVAT 2.48, which has none).
+    The environment fills in what the call leaves out (see `cvat_sdk.core.environment`): the
+    server from CVAT_SERVER; without credentials or a token, CVAT_ACCESS_TOKEN, else CVAT_USER with
+    CVAT_PASSWORD; and the organization context from CVAT_ORG. So `make_client()` alone connects
+    as those variables say. An access token is checked with the server at once: a rejected one
+    raises LoginError naming the cause (for example a server older than CVAT 2.48, which has none).
     """
     if credentials is not None and access_token is not None:
         raise ValueError("'credentials' and 'access_token' cannot be used together; pass only one")
+    env = environment.read()
+    if host is None:
+        if not env.server:
+            raise ValueError(f"no server given: pass host=, or set {environment.SERVER} (e.g. http://localhost:8080)")
+        host = env.server
+    if credentials is None and access_token is None:
+        if env.access_token:
+            access_token = env.access_token
+        elif env.user:
+            if not env.password:
+                raise ValueError(
+                    f"{environment.USER} is set to {env.user!r} but {environment.PASSWORD} is not: set it to "
+                    "that user's password, or pass credentials="
+                )
+            credentials = (env.user, env.password)
     url = host.rstrip("/")
     if port:
         if urllib.parse.urlsplit(url if "://" in url else "//" + url).port:
@@ -556,15 +588,15 @@ def make_client(
                 f"The host {host!r} already has a port and port={port} is given. Please specify only one port."
             )
         url = f"{url}:{port}"
-    if credentials is None and access_token is None:
-        access_token = os.environ.get(ACCESS_TOKEN_ENV) or None
     if access_token is not None:
         credentials = AccessTokenCredentials(access_token)
     client = Client(url=url)
-    if credentials is not None:
-        try:
+    try:
+        if credentials is not None:
             client.login(credentials)
-        except BaseException:
-            client.api_client.close()
-            raise
+    except BaseException:
+        client.api_client.close()
+        raise
+    if env.org:
+        client.organization_slug = env.org
     return client

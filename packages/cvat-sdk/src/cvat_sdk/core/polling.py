@@ -24,3 +24,24 @@ def delays(max_period: float) -> Iterator[float]:
         delay = min(max_period, max(FIRST_DELAY, LATENESS * waited))
         yield delay
         waited += delay
+
+
+# A status line repeats at INFO at most this often while nothing changes, so a long wait logged
+# to a file (no progress bar) still shows that the server is working.
+STATUS_REPEAT = 30.0
+
+
+class StatusLog:
+    """Which polls of one background request are worth an INFO line: the first, each change of
+    status or message, and one every STATUS_REPEAT seconds otherwise (the rest go to DEBUG)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, object] | None = None
+        self._at = 0.0
+
+    def notable(self, status: str, message: object) -> bool:
+        now = time.monotonic()
+        if (status, message) != self._last or now - self._at >= STATUS_REPEAT:
+            self._last, self._at = (status, message), now
+            return True
+        return False

@@ -16,6 +16,8 @@ from .types import Location
 
 
 class ExportMixinBase(Entity):
+    _resource_path: str  # "tasks", "jobs", "projects"
+
     def _start_and_download(
         self,
         start: Any,
@@ -47,8 +49,9 @@ class ExportMixinBase(Entity):
             rq_id = rq.rq_id
         except ConflictException as e:  # the same export is already running: wait for that one
             rq_id = _rq_id_of(e)
+        subject = f"{self._resource_path[:-1]} {self._id}"  # "task 42", as the official SDK names it
         request, _ = self._client.wait_for_completion(
-            rq_id, status_check_period=status_check_period, log_prefix=f"{what} of {self!r}"
+            rq_id, status_check_period=status_check_period, log_prefix=f"{what} of {subject}"
         )
         result_url = request.get("result_url")
         if to_cloud:
@@ -61,7 +64,7 @@ class ExportMixinBase(Entity):
         path = Downloader(self._client.api_client, self._client._transfer_settings()).download_file(
             result_url, filename, overwrite=overwrite, pbar=pbar
         )
-        self._client.logger.info("%s for %r has been downloaded to %s", what, self, path)
+        self._client.logger.info("%s for %s has been downloaded to %s", what, subject, path)
         return path
 
     def _default_target_is_cloud(self) -> bool:
