@@ -49,7 +49,7 @@ def test_reference_covers_every_api_class_and_model(site: Path) -> None:
     models = [m for m in (api_src / "models").glob("*.py") if not m.stem.startswith("_")]
     assert len(models) > 200
     for module in models:
-        cls = re.search(r'__all__ = \["(\w+)"', module.read_text(encoding="utf-8"))
+        cls = re.search(r'__all__ = \["(\w+)"', module.read_text(encoding="utf-8"))  # then its I<Name>
         assert cls and f"cvat_api.models.{module.stem}.{cls.group(1)}" in anchors, module.stem
     # fields are shown with their types
     task_read = (site / "reference/cvat_api/models/t/index.html").read_text(encoding="utf-8")
