@@ -125,13 +125,13 @@ def test_access_token_flag_and_organization(scripted, run) -> None:
 
 
 def test_password_login_then_session(scripted, run) -> None:
-    scripted.reply(json=ABOUT)  # the check for a redirect to HTTPS, before the password is sent
     login_reply(scripted)
+    scripted.reply(json=ABOUT)  # the version (on a loopback host no HTTPS check comes first)
     scripted.reply(json=TASKS)
     r = run("--server-host", scripted.url, "--auth", f"alice:{PASSWORD_SECRET}", "--org", "", "ls", "--table")
     assert r.code == 0, r.err
     assert r.out.splitlines() == ["ID  NAME  STATUS  SIZE  PROJECT  OWNER", "7   a b", "9   c"]
-    _, login, tasks = scripted.requests
+    login, _, tasks = scripted.requests
     assert login.path == "/api/auth/login" and login.json() == {"username": "alice", "password": PASSWORD_SECRET}
     assert tasks.cookies["sessionid"] == SESSION_SECRET and tasks.header("X-Organization") == ""
     assert 'This command is deprecated. Use "task ls" instead.' in r.err
@@ -139,21 +139,21 @@ def test_password_login_then_session(scripted, run) -> None:
 
 def test_password_from_pass_or_a_prompt(scripted, monkeypatch, run) -> None:
     monkeypatch.setenv("PASS", "from-env")
-    scripted.reply(json=ABOUT)  # the check for a redirect to HTTPS, before the password is sent
     login_reply(scripted)
+    scripted.reply(json=ABOUT)  # the version (on a loopback host no HTTPS check comes first)
     scripted.reply(json=EMPTY_PAGE)
     assert run("--server-host", scripted.url, "--auth", "bob", "task", "ls").code == 0
-    assert scripted.requests[1].json()["password"] == "from-env"
+    assert scripted.requests[0].json()["password"] == "from-env"
 
     monkeypatch.delenv("PASS")
     prompts: list[str] = []
     monkeypatch.setattr(getpass, "getpass", lambda prompt: prompts.append(prompt) or "typed")
-    scripted.reply(json=ABOUT)  # the check for a redirect to HTTPS, before the password is sent
     login_reply(scripted)
+    scripted.reply(json=ABOUT)  # the version (on a loopback host no HTTPS check comes first)
     scripted.reply(json=EMPTY_PAGE)
     assert run("--server-host", scripted.url, "--auth", "bob", "task", "ls").code == 0
     assert prompts == [f"Password for bob at {scripted.url}: "]
-    assert scripted.requests[4].json()["password"] == "typed"
+    assert scripted.requests[3].json()["password"] == "typed"
 
 
 def test_no_password_available(scripted, monkeypatch, run) -> None:
@@ -191,7 +191,6 @@ def test_server_errors_are_one_line_exit_1(scripted, run, version, status, body,
 
 
 def test_wrong_credentials(scripted, run) -> None:
-    scripted.reply(json=ABOUT)
     scripted.reply(400, json={"non_field_errors": ["Unable to log in with provided credentials."]})
     r = run("--server-host", scripted.url, "--auth", f"alice:{PASSWORD_SECRET}", "task", "ls")
     assert r.code == 1
@@ -276,8 +275,8 @@ def test_bad_labels_are_usage_errors(run, tmp_path, content, inline, message) ->
 
 # --- --debug, --quiet, and secrets ----------------------------------------------------------------
 def test_debug_shows_requests_and_never_secrets(scripted, run, tmp_path) -> None:
-    scripted.reply(json=ABOUT)  # the check for a redirect to HTTPS, before the password is sent
     login_reply(scripted)
+    scripted.reply(json=ABOUT)  # the version (on a loopback host no HTTPS check comes first)
     scripted.reply(404, json={"detail": "Not found."})  # GET /api/tasks/5
     r = run(
         "--debug",
@@ -291,8 +290,8 @@ def test_debug_shows_requests_and_never_secrets(scripted, run, tmp_path) -> None
         tmp_path / "b.zip",
     )
     assert r.code == 1
-    scripted.reply(json=ABOUT)  # the check for a redirect to HTTPS, before the password is sent
     login_reply(scripted)
+    scripted.reply(json=ABOUT)  # the version (on a loopback host no HTTPS check comes first)
     scripted.reply(204)  # DELETE: sends the CSRF header and the session cookie
     r2 = run("--debug", "--server-host", scripted.url, "--auth", f"alice:{PASSWORD_SECRET}", "task", "delete", "5")
     assert r2.code == 0, r2.err

@@ -62,8 +62,7 @@ ABOUT = {"name": "CVAT", "description": "d", "version": "2.42.0", "logo_url": "l
 def _echoing_server(scripted, *, login: bool) -> None:
     """Log in with session cookies (if `login`), then answer the listing with a redirect to a
     signed URL and an error whose message quotes every secret back (as a careless proxy might).
-    The first answer is the server's version (asked before any credential is sent)."""
-    scripted.reply(json=ABOUT)
+    On a loopback host no HTTPS check comes before the login; the server's version comes after it."""
     if login:
         scripted.reply(
             json={"key": TOKEN},
@@ -72,6 +71,7 @@ def _echoing_server(scripted, *, login: bool) -> None:
                 ("Set-Cookie", f"sessionid={SESSION}; Path=/; HttpOnly"),
             ],
         )
+    scripted.reply(json=ABOUT)
     scripted.reply(302, headers={"Location": f"/api/projects?X-Amz-Signature={SIGNATURE}&page_size=all&page=1"})
     echo = f"bad request: password={PASSWORD} token={TOKEN} Cookie: sessionid={SESSION}; csrftoken={CSRF}"
     scripted.reply(400, json={"detail": echo})

@@ -220,7 +220,7 @@ def test_http_is_upgraded_to_https_before_the_password(https_and_http, ca_file, 
     _login_replies(https, cookies=True)
     https.always(json=TASK)
     with caplog.at_level(logging.WARNING):
-        client = Client(http.url, config=Config(ssl_ca_cert=ca_file), check_server_version=False)
+        client = Client(http.url, config=Config(ssl_ca_cert=ca_file, https_check=True), check_server_version=False)
         client.login(("alice", PASSWORD))
         client.tasks.retrieve(1)
     assert [r.path for r in http.requests] == ["/api/server/about"]  # asked once, anonymously
@@ -233,8 +233,20 @@ def test_http_is_upgraded_to_https_before_the_password(https_and_http, ca_file, 
 def test_http_is_upgraded_to_https_before_the_token(https_and_http, ca_file) -> None:
     https, http = https_and_http
     https.always(json=ABOUT)
-    client = Client(http.url, config=Config(ssl_ca_cert=ca_file), access_token="tokensecret0123456789")
+    client = Client(
+        http.url, config=Config(ssl_ca_cert=ca_file, https_check=True), access_token="tokensecret0123456789"
+    )
     client.get_server_version()
     assert [_credentials_in(r) for r in http.requests] == [[]]
     assert client.api_map.host == https.url
     assert https.requests[-1].header("Authorization") == "Bearer tokensecret0123456789"
+
+
+def test_a_loopback_server_is_not_asked_anonymously_first(scripted) -> None:
+    """On localhost nothing leaves the machine: the token goes with the first request, as the official
+    client sends it (CVAT's own CLI test checks every request carries it)."""
+    scripted.always(json=ABOUT)
+    Client(scripted.url, access_token="tokensecret0123456789")
+    assert scripted.requests and all(
+        r.header("Authorization") == "Bearer tokensecret0123456789" for r in scripted.requests
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import json
 import logging
 import ssl
@@ -78,6 +79,10 @@ class Config:
     max_parallel_transfers: int = attrs.field(default=4, kw_only=True)
     """Upload/download requests in flight at once."""
     ssl_ca_cert: str | None = attrs.field(default=None, kw_only=True)
+    https_check: bool | None = attrs.field(default=None, kw_only=True)
+    """Given an `http://` URL, ask the server's anonymous /api/server/about first and switch to HTTPS
+    if it redirects there, before any credential is sent. None: for every host but loopback ones
+    (localhost, 127.0.0.0/8, ::1), whose traffic never leaves the machine."""
 
 
 class Credentials:
@@ -158,7 +163,7 @@ class Client(ClientRepositories):
         url = self._validate_and_prepare_url(url)
         self.api_map = CVAT_API_V2(url)
         self.api_client = ApiClient(self._configuration(self.api_map.host))
-        self._https_checked = not url.startswith("http://")
+        self._https_checked = not (url.startswith("http://") and _wants_https_check(url, self.config.https_check))
         if access_token or check_server_version:
             self._follow_https_redirect()  # before the token is set
         if access_token:
@@ -180,6 +185,7 @@ class Client(ClientRepositories):
             about = response.json() if response.status == 200 and response.is_json else None
             if isinstance(about, dict):
                 self._note_server_version(about["version"])
+                self._unasked_version = str(about["version"])  # get_server_version's next answer
         except (ApiException, TransportError, ValueError, KeyError, TypeError):
             return  # the version check (or the first call) reports what is wrong
         final = urllib.parse.urlsplit(response.url)
@@ -285,8 +291,15 @@ class Client(ClientRepositories):
 
     # --- server version -----------------------------------------------------------------
     def get_server_version(self) -> pv.Version:
+        """The server's version, asked now (the answer of the HTTPS check made when this client was
+        made with `http://` serves the first call, so that the server is not asked twice)."""
+        answered, self._unasked_version = self._unasked_version, None
+        if answered is not None:
+            return self._note_server_version(answered)
         about, _ = self.api_client.server_api.retrieve_about()
         return self._note_server_version(about.version)
+
+    _unasked_version: str | None = None
 
     def _note_server_version(self, version: str) -> pv.Version:
         self.server_version = pv.Version(version)
@@ -302,12 +315,11 @@ class Client(ClientRepositories):
         return version >= ACCESS_TOKENS_SINCE
 
     def check_server_version(self, fail_if_unsupported: bool | None = None) -> None:
-        """Warn (or raise IncompatibleVersionException) if the server is not a supported version
-        (as it answered when this client was made with `http://`, else asked now)."""
+        """Warn (or raise IncompatibleVersionException) if the server is not a supported version."""
         if fail_if_unsupported is None:
             fail_if_unsupported = not self.config.allow_unsupported_server
         try:
-            server_version = self.server_version or self.get_server_version()
+            server_version = self.get_server_version()  # a patch point of callers (CVAT's own tests)
         except ApiException as e:
             msg = f"Failed to retrieve the server version: {e}. Some SDK functions may not work with this server."
             self.logger.warning(msg)
@@ -494,6 +506,18 @@ def _server_detail(error: ApiException) -> str:
     except ValueError:
         return ""
     return str(body.get("detail", "")) if isinstance(body, dict) else ""
+
+
+def _wants_https_check(url: str, setting: bool | None) -> bool:
+    if setting is not None:
+        return setting
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def best_set_advice(server: pv.Version) -> str:
