@@ -9,6 +9,7 @@ import numbers
 from collections.abc import Mapping
 from typing import IO, Any, ClassVar, TypeVar, Union
 
+from .._generated import SCHEMA_VERSION
 from . import official
 from .errors import ApiArgumentTypeError, ApiAttributeError, ApiFieldError, ApiValueError
 
@@ -62,16 +63,37 @@ class OmittedFieldError(ApiAttributeError):
     optional field). An AttributeError, as reading an unset field always was.
     """
 
-    def __init__(self, model: str, field: str, object_id: Any = None, omitted_by: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        model: str,
+        field: str,
+        object_id: Any = None,
+        omitted_by: tuple[str, ...] = (),
+        *,
+        instance: Model | None = None,
+    ) -> None:
         self.model = model
         self.field = field
-        self.object_id = object_id
-        self.omitted_by = omitted_by
-        super().__init__(field)
+        self._object_id = object_id
+        self._omitted_by = omitted_by
+        self._instance = instance  # the rest is read from it only when asked: to_dict() meets
+        super().__init__(field)  # this error for every unset field, and must stay cheap
+
+    @property
+    def object_id(self) -> Any:
+        if self._object_id is None and self._instance is not None and self.field != "id":
+            return getattr(self._instance, "id", None)
+        return self._object_id
+
+    @property
+    def omitted_by(self) -> tuple[str, ...]:
+        if self._omitted_by or self._instance is None:
+            return self._omitted_by
+        cls = type(self._instance)
+        wire = next((w for w, a in cls._wire_to_attr.items() if a == self.field), self.field)
+        return cls._omitted_by.get(wire, ())
 
     def __str__(self) -> str:
-        from .._generated import SCHEMA_VERSION
-
         which = f"{self.model} #{self.object_id}" if self.object_id is not None else self.model
         if self.omitted_by:
             why = (
@@ -103,9 +125,7 @@ class Model(official.ModelFacade):
         """Called only when a field is unset: a clear error naming the model, object and field."""
         cls = type(self)
         if name in cls._attr_names:
-            wire = next((w for w, a in cls._wire_to_attr.items() if a == name), name)
-            object_id = getattr(self, "id", None) if name != "id" else None
-            raise OmittedFieldError(cls.__name__, name, object_id, cls._omitted_by.get(wire, ()))
+            raise OmittedFieldError(cls.__name__, name, instance=self)
         raise ApiAttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every generated model overrides it
